@@ -1,0 +1,26 @@
+package io.nudgeflow.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar nudgeflow.jar <command>}, and the main class of the cluster job jar. */
+@Command(name = "nudgeflow", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Real-time user segmentation and engagement triggers on Apache Flink.",
+        subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
+public final class NudgeflowCli implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        return new CommandLine(new NudgeflowCli()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: demo, run or replay");
+    }
+}

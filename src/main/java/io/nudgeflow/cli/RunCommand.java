@@ -1,0 +1,102 @@
+package io.nudgeflow.cli;
+
+import io.nudgeflow.domain.ClockScale;
+import io.nudgeflow.domain.RuleSet;
+import io.nudgeflow.flink.EngineSettings;
+import io.nudgeflow.io.KafkaSettings;
+import io.nudgeflow.io.Topics;
+import io.nudgeflow.pipeline.JobConfig;
+import io.nudgeflow.pipeline.LiveJob;
+import io.nudgeflow.rules.RuleSetException;
+import io.nudgeflow.rules.RuleSetParser;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The production job. Under {@code flink run target/nudgeflow-job.jar run ...} it is submitted to the
+ * cluster; under {@code java -jar target/nudgeflow.jar run ...} it runs on a local mini cluster.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run the live job against a Kafka cluster (on a Flink cluster via `flink run`, else locally).")
+public final class RunCommand implements Callable<Integer> {
+    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers.")
+    String bootstrapServers;
+
+    @Option(names = "--rules", paramLabel = "FILE", description = "Rule file (YAML/JSON). Default: the bundled default rule set.")
+    Path rules;
+
+    @Option(names = "--group-id", defaultValue = "nudgeflow", description = "Consumer group of the source (default: ${DEFAULT-VALUE}).")
+    String groupId;
+
+    @Option(names = "--events-topic", defaultValue = Topics.USER_EVENTS, description = "Default: ${DEFAULT-VALUE}")
+    String eventsTopic;
+
+    @Option(names = "--triggers-topic", defaultValue = Topics.ENGAGEMENT_TRIGGERS, description = "Default: ${DEFAULT-VALUE}")
+    String triggersTopic;
+
+    @Option(names = "--segments-topic", defaultValue = Topics.SEGMENT_CHANGES, description = "Default: ${DEFAULT-VALUE}")
+    String segmentsTopic;
+
+    @Option(names = "--suppressed-topic", defaultValue = Topics.SUPPRESSED_TRIGGERS, description = "Default: ${DEFAULT-VALUE}")
+    String suppressedTopic;
+
+    @Option(names = "--dlq-topic", defaultValue = Topics.USER_EVENTS_DLQ, description = "Default: ${DEFAULT-VALUE}")
+    String dlqTopic;
+
+    @Option(names = "--exactly-once", description = "Transactional Kafka sinks (needs checkpoints; consumers read_committed). Default: at-least-once with deterministic trigger ids.")
+    boolean exactlyOnce;
+
+    @Option(names = "--checkpoint-interval", defaultValue = "30s", converter = DurationConverter.class, description = "Default: ${DEFAULT-VALUE}")
+    Duration checkpointInterval;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "URI", description = "e.g. s3://bucket/nudgeflow/checkpoints or file:///data/checkpoints (default: the cluster's).")
+    String checkpointDir;
+
+    @Option(names = "--state-backend", defaultValue = "rocksdb", description = "rocksdb or hashmap (default: ${DEFAULT-VALUE}).")
+    String stateBackend;
+
+    @Option(names = "--state-retention", defaultValue = "400d", converter = DurationConverter.class, description = "Drop a user's state after this long without events (default: ${DEFAULT-VALUE}).")
+    Duration stateRetention;
+
+    @Option(names = "--buffer-timeout", defaultValue = "5ms", converter = DurationConverter.class, description = "Network buffer flush interval; lower means less latency (default: ${DEFAULT-VALUE}).")
+    Duration bufferTimeout;
+
+    @Option(names = "--parallelism", paramLabel = "N", description = "Job parallelism (default: the cluster's).")
+    Integer parallelism;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", description = "Extra Kafka client property (security, timeouts); repeatable.")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        RuleSet ruleSet;
+        try {
+            ruleSet = RuleSetParser.loadOrDefault(rules);
+        } catch (RuleSetException e) {
+            spec.commandLine().getErr().println("Invalid rule file: " + e.getMessage());
+            return 2;
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                JobConfig.of(stateBackend, checkpointInterval, checkpointDir, bufferTimeout, Map.of()));
+        if (parallelism != null) {
+            env.setParallelism(parallelism);
+        }
+        Topics topics = new Topics(eventsTopic, triggersTopic, segmentsTopic, suppressedTopic, dlqTopic);
+        KafkaSettings kafka = new KafkaSettings(bootstrapServers, groupId, topics,
+                exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE, groupId, kafkaProperties);
+        LiveJob.build(env, kafka, EngineSettings.live(ruleSet, ClockScale.REAL, stateRetention), false);
+        env.execute("nudgeflow " + ruleSet.version());
+        return 0;
+    }
+}

@@ -1,0 +1,147 @@
+package io.nudgeflow.demo;
+
+import io.nudgeflow.domain.ClockScale;
+import io.nudgeflow.domain.RuleSet;
+import io.nudgeflow.embedded.EmbeddedKafka;
+import io.nudgeflow.flink.EngineSettings;
+import io.nudgeflow.io.KafkaSettings;
+import io.nudgeflow.io.Topics;
+import io.nudgeflow.pipeline.JobConfig;
+import io.nudgeflow.pipeline.LiveJob;
+import io.nudgeflow.rules.RuleSetParser;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** The `demo` command's run: start everything, print outputs, stop cleanly on Ctrl-C or after a duration. */
+public final class Demo {
+    private static final int SIMULATED_DAYS = 90;
+
+    private final int users;
+    private final long speed;
+    private final int webUiPort;
+    private final long seed;
+    private final PrintStream out;
+
+    public Demo(int users, long speed, int webUiPort, long seed, PrintStream out) {
+        this.users = users;
+        this.speed = speed;
+        this.webUiPort = webUiPort;
+        this.seed = seed;
+        this.out = out;
+    }
+
+    public int run(Duration duration) throws Exception {
+        long startNanos = System.nanoTime();
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stopRequested.countDown();
+            awaitQuietly(stopped, 60);
+        }, "demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        out.println("Nudgeflow demo: starting an embedded Kafka broker (KRaft) ...");
+        Topics topics = Topics.defaults();
+        RuleSet rules = RuleSetParser.loadDefault();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopics(2, topics.all());
+            out.printf("  Kafka at %s (%.1fs)%n", kafka.bootstrapServers(), seconds(startNanos));
+
+            long now = System.currentTimeMillis();
+            ClockScale clock = ClockScale.compressed(now, now, speed);
+            int port = portOrFree(webUiPort);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(
+                    JobConfig.of("rocksdb", Duration.ofSeconds(10), null, Duration.ofMillis(5), Map.of("rest.port", Integer.toString(port))));
+            env.setParallelism(2);
+            LiveJob.build(env, KafkaSettings.atLeastOnce(kafka.bootstrapServers(), "nudgeflow-demo", topics),
+                    EngineSettings.live(rules, clock, null), false);
+            JobClient job = env.executeAsync("nudgeflow-demo");
+            awaitRunning(job);
+            out.printf("  Flink job running on a local mini cluster, web UI at http://localhost:%d (%.1fs)%n", port, seconds(startNanos));
+            out.printf("  Rule set %s, %d users. COMPRESSED CLOCK: 1 simulated day = %.1f real seconds (x%d);%n",
+                    rules.version(), users, 86_400.0 / speed, speed);
+            out.println("  rules are unchanged (24 h inactivity = 24 simulated hours). Ctrl-C stops.");
+            out.println();
+
+            List<Population.Scheduled> schedule = Population.generate(users, Instant.ofEpochMilli(now), SIMULATED_DAYS, seed);
+            OutputPrinter printer = new OutputPrinter(kafka.bootstrapServers(), topics, out, startNanos);
+            EventFeeder feeder = new EventFeeder(kafka.bootstrapServers(), topics.userEvents(), clock, schedule, 500);
+            Thread printerThread = new Thread(printer, "demo-printer");
+            Thread feederThread = new Thread(feeder, "demo-feeder");
+            printerThread.start();
+            feederThread.start();
+
+            if (duration != null) {
+                stopRequested.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                stopRequested.await();
+            }
+            out.println();
+            out.println("Stopping ...");
+            feeder.stop();
+            feederThread.join(5_000);
+            job.cancel().get(30, TimeUnit.SECONDS);
+            printer.stop();
+            printerThread.join(5_000);
+            printer.printSummary(Instant.ofEpochMilli(clock.toSim(System.currentTimeMillis())));
+            out.printf("  %d events sent; first output after %.1fs%n", feeder.sent,
+                    printer.firstOutputNanos == 0 ? Double.NaN : (printer.firstOutputNanos - startNanos) / 1e9);
+        } finally {
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // Ctrl-C: the hook is running and waits for `stopped`
+            }
+        }
+        out.println("Stopped.");
+        return 0;
+    }
+
+    private static void awaitRunning(JobClient job) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            JobStatus status = job.getJobStatus().get();
+            if (status == JobStatus.RUNNING) {
+                return;
+            }
+            if (status.isTerminalState()) {
+                job.getJobExecutionResult().get(); // throws the job's failure
+                throw new IllegalStateException("The demo job ended: " + status);
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        throw new IllegalStateException("The demo job did not reach RUNNING within 60 s");
+    }
+
+    private static int portOrFree(int preferred) throws IOException {
+        try (ServerSocket socket = new ServerSocket(preferred, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException taken) {
+            return EmbeddedKafka.freePort();
+        }
+    }
+
+    private static double seconds(long sinceNanos) {
+        return (System.nanoTime() - sinceNanos) / 1e9;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch, int seconds) {
+        try {
+            latch.await(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

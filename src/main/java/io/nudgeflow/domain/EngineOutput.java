@@ -1,0 +1,14 @@
+package io.nudgeflow.domain;
+
+/** Where the engine puts what it decides; the Flink operator emits, tests collect. */
+public interface EngineOutput {
+    void trigger(FiredTrigger trigger);
+
+    void stageChange(StageChange change);
+
+    /** The event's id was already seen for this user within the dedup window; it was ignored. */
+    default void duplicateIgnored(Event event) {}
+
+    /** Older than the user's newest event by more than the late tolerance: counters only. */
+    default void lateBeyondTolerance(Event event) {}
+}

@@ -1,0 +1,31 @@
+package io.nudgeflow.domain;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/** Fires at the last active event + {@code after}, if no active event came since (once per inactivity period). */
+public record InactivityRule(String id, TriggerKind kind, Duration after, AttributeTemplate attributes) implements Rule {
+
+    @Override
+    public Set<String> variables() {
+        return Set.of("hours_inactive", "days_inactive");
+    }
+
+    @Override
+    public long nextDeadline(UserState user, RuleSet rules) {
+        if (user.lastActive == UserState.NONE) {
+            return UserState.NONE;
+        }
+        long due = user.lastActive + after.toMillis();
+        return due > user.clock ? due : UserState.NONE;
+    }
+
+    @Override
+    public Map<String, String> deadlineVariables(UserState user, long at, RuleSet rules) {
+        long inactiveMs = at - user.lastActive;
+        return Map.of(
+                "hours_inactive", Long.toString(inactiveMs / 3_600_000L),
+                "days_inactive", Long.toString(inactiveMs / LocalCalendar.DAY_MS));
+    }
+}

@@ -1,0 +1,48 @@
+package io.nudgeflow.domain;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Local calendar arithmetic in a user's IANA time zone; null zone means UTC. */
+public final class LocalCalendar {
+    public static final long DAY_MS = 86_400_000L;
+    private static final ConcurrentHashMap<String, ZoneId> ZONES = new ConcurrentHashMap<>();
+
+    private LocalCalendar() {}
+
+    /** Parses and caches a zone id; throws {@link DateTimeException} for an unknown zone. */
+    public static ZoneId zone(String zoneId) {
+        if (zoneId == null) {
+            return ZoneOffset.UTC;
+        }
+        ZoneId cached = ZONES.get(zoneId);
+        if (cached != null) {
+            return cached;
+        }
+        ZoneId parsed = ZoneId.of(zoneId);
+        ZONES.putIfAbsent(zoneId, parsed);
+        return parsed;
+    }
+
+    public static boolean isValidZone(String zoneId) {
+        try {
+            zone(zoneId);
+            return true;
+        } catch (DateTimeException e) {
+            return false;
+        }
+    }
+
+    /** The local calendar day (days since 1970-01-01 in that zone) that contains the instant. */
+    public static int epochDay(long instantMs, String zoneId) {
+        long offsetMs = zoneId == null ? 0 : offsetSeconds(instantMs, zoneId) * 1000L;
+        return (int) Math.floorDiv(instantMs + offsetMs, DAY_MS);
+    }
+
+    private static int offsetSeconds(long instantMs, String zoneId) {
+        return zone(zoneId).getRules().getOffset(Instant.ofEpochMilli(instantMs)).getTotalSeconds();
+    }
+}

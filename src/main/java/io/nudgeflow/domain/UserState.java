@@ -1,0 +1,185 @@
+package io.nudgeflow.domain;
+
+import java.util.Arrays;
+
+/**
+ * Everything the engine knows about one user: one record, read and written once per event.
+ *
+ * <p>Times are epoch milliseconds. {@link #NONE} marks an instant that has not happened. The record is
+ * mutable on purpose: the keyed operator decodes it, the engine updates it in place, and the operator
+ * encodes it again ({@link UserStateCodec}), so the hot path allocates nothing per rule.
+ */
+public final class UserState {
+    public static final long NONE = Long.MIN_VALUE;
+
+    static final int FLAG_START_EVENT_SEEN = 1;
+
+    long firstSeen;
+    /** When the onboarding clock started: first sighting, or the first start event (signup). */
+    long onboardingStart;
+    /** The user's clock: the latest instant the engine has evaluated (event or deadline). */
+    long clock;
+    long newestEventTime;
+    long lastActive = NONE;
+    /** Null only before the very first evaluation. */
+    Stage stage;
+    long stageSince;
+    /** Latest known IANA zone; null means UTC. */
+    String zone;
+    /** Bit i set means local day (activeDaysAnchor - i) had an active event; 64 days of history. */
+    int activeDaysAnchor;
+    long activeDaysBits;
+    /** Bit i set means onboarding checklist step i is done. */
+    int checklistDone;
+    int flags;
+    /** Recently seen event ids for dedup: pairs (hash, event time), {@code recentIdCount} pairs used. */
+    long[] recentIds = EMPTY;
+    int recentIdCount;
+
+    private static final long[] EMPTY = new long[0];
+
+    UserState() {}
+
+    static UserState firstSighting(Event event) {
+        UserState state = new UserState();
+        state.firstSeen = event.time();
+        state.onboardingStart = event.time();
+        state.clock = event.time();
+        state.newestEventTime = event.time();
+        state.zone = event.zone();
+        state.stageSince = event.time();
+        return state;
+    }
+
+    public Stage stage() {
+        return stage;
+    }
+
+    public String zone() {
+        return zone;
+    }
+
+    public long lastActive() {
+        return lastActive;
+    }
+
+    public long clock() {
+        return clock;
+    }
+
+    public int recentEventIdCount() {
+        return recentIdCount;
+    }
+
+    /** Since when the user counts as inactive: the last active event, else the first sighting. */
+    long inactiveSince() {
+        return lastActive != NONE ? lastActive : firstSeen;
+    }
+
+    boolean hasFlag(int flag) {
+        return (flags & flag) != 0;
+    }
+
+    void setFlag(int flag) {
+        flags |= flag;
+    }
+
+    // ---- active days ----
+
+    void markActiveDay(int day) {
+        if (activeDaysBits == 0) {
+            activeDaysAnchor = day;
+            activeDaysBits = 1;
+        } else if (day > activeDaysAnchor) {
+            int shift = day - activeDaysAnchor;
+            activeDaysBits = (shift >= 64 ? 0 : activeDaysBits << shift) | 1;
+            activeDaysAnchor = day;
+        } else if (activeDaysAnchor - day < 64) {
+            activeDaysBits |= 1L << (activeDaysAnchor - day);
+        }
+    }
+
+    /** Number of active local days in the {@code window} days ending with {@code today}. */
+    int activeDaysInWindow(int today, int window) {
+        if (activeDaysBits == 0) {
+            return 0;
+        }
+        // bit i is day (anchor - i); we want today - window < anchor - i <= today
+        int lo = Math.max(0, activeDaysAnchor - today);
+        int hi = Math.min(64, activeDaysAnchor - today + window);
+        if (hi <= lo) {
+            return 0;
+        }
+        long bits = activeDaysBits >>> lo;
+        int width = hi - lo;
+        if (width < 64) {
+            bits &= (1L << width) - 1;
+        }
+        return Long.bitCount(bits);
+    }
+
+    // ---- dedup of event ids ----
+
+    boolean seenRecently(long idHash) {
+        for (int i = 0; i < recentIdCount; i++) {
+            if (recentIds[2 * i] == idHash) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Remembers an id and forgets those older than {@code keepFrom}: the set stays bounded by time. */
+    void rememberId(long idHash, long eventTime, long keepFrom) {
+        int kept = 0;
+        for (int i = 0; i < recentIdCount; i++) {
+            if (recentIds[2 * i + 1] >= keepFrom) {
+                recentIds[2 * kept] = recentIds[2 * i];
+                recentIds[2 * kept + 1] = recentIds[2 * i + 1];
+                kept++;
+            }
+        }
+        recentIdCount = kept;
+        if (eventTime < keepFrom) {
+            return;
+        }
+        if (2 * (recentIdCount + 1) > recentIds.length) {
+            recentIds = Arrays.copyOf(recentIds, Math.max(4, recentIds.length * 2));
+        }
+        recentIds[2 * recentIdCount] = idHash;
+        recentIds[2 * recentIdCount + 1] = eventTime;
+        recentIdCount++;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof UserState other)) {
+            return false;
+        }
+        return firstSeen == other.firstSeen
+                && onboardingStart == other.onboardingStart
+                && clock == other.clock
+                && newestEventTime == other.newestEventTime
+                && lastActive == other.lastActive
+                && stage == other.stage
+                && stageSince == other.stageSince
+                && java.util.Objects.equals(zone, other.zone)
+                && activeDaysAnchor == other.activeDaysAnchor
+                && activeDaysBits == other.activeDaysBits
+                && checklistDone == other.checklistDone
+                && flags == other.flags
+                && Arrays.equals(recentIds, 0, 2 * recentIdCount, other.recentIds, 0, 2 * other.recentIdCount);
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(clock) * 31 + Long.hashCode(firstSeen);
+    }
+
+    @Override
+    public String toString() {
+        return "UserState{stage=" + stage + ", clock=" + clock + ", lastActive=" + lastActive
+                + ", zone=" + zone + ", activeDays=" + Long.toBinaryString(activeDaysBits) + "@" + activeDaysAnchor
+                + ", checklist=" + Integer.toBinaryString(checklistDone) + ", recentIds=" + recentIdCount + "}";
+    }
+}

@@ -1,0 +1,198 @@
+package io.nudgeflow.domain;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Compact binary form of {@link UserState}: the one value stored per user in RocksDB.
+ *
+ * <p>Layout (version 1): version byte, presence bits, the user's clock as an absolute varlong, every other
+ * instant as a zig-zag varlong delta to the clock (small numbers, one to four bytes), then stage, zone,
+ * active-day bits, checklist, flags and the recent event ids. A hand-written codec rather than a
+ * reflective serializer keeps a typical user near 30 bytes and makes the format explicit; the version byte
+ * lets a later release read older state after a restore from a savepoint.
+ */
+public final class UserStateCodec {
+    static final byte VERSION = 1;
+
+    private static final int HAS_LAST_ACTIVE = 1;
+    private static final int HAS_STAGE = 2;
+    private static final int HAS_ZONE = 4;
+    private static final int HAS_ACTIVE_DAYS = 8;
+
+    private UserStateCodec() {}
+
+    public static byte[] encode(UserState s) {
+        Writer w = new Writer();
+        w.writeByte(VERSION);
+        int presence = (s.lastActive != UserState.NONE ? HAS_LAST_ACTIVE : 0)
+                | (s.stage != null ? HAS_STAGE : 0)
+                | (s.zone != null ? HAS_ZONE : 0)
+                | (s.activeDaysBits != 0 ? HAS_ACTIVE_DAYS : 0);
+        w.writeVarInt(presence);
+        w.writeSignedVarLong(s.clock);
+        w.writeSignedVarLong(s.clock - s.firstSeen);
+        w.writeSignedVarLong(s.clock - s.onboardingStart);
+        w.writeSignedVarLong(s.clock - s.newestEventTime);
+        w.writeSignedVarLong(s.clock - s.stageSince);
+        if (s.lastActive != UserState.NONE) {
+            w.writeSignedVarLong(s.clock - s.lastActive);
+        }
+        if (s.stage != null) {
+            w.writeByte((byte) s.stage.ordinal());
+        }
+        if (s.zone != null) {
+            w.writeString(s.zone);
+        }
+        if (s.activeDaysBits != 0) {
+            w.writeSignedVarLong(s.activeDaysAnchor);
+            w.writeVarLong(s.activeDaysBits);
+        }
+        w.writeVarInt(s.checklistDone);
+        w.writeVarInt(s.flags);
+        w.writeVarInt(s.recentIdCount);
+        for (int i = 0; i < s.recentIdCount; i++) {
+            w.writeLong(s.recentIds[2 * i]);
+            w.writeSignedVarLong(s.clock - s.recentIds[2 * i + 1]);
+        }
+        return w.toByteArray();
+    }
+
+    public static UserState decode(byte[] bytes) {
+        Reader r = new Reader(bytes);
+        byte version = r.readByte();
+        if (version != VERSION) {
+            throw new IllegalStateException("Unknown user state version " + version + " (this build reads " + VERSION + ")");
+        }
+        UserState s = new UserState();
+        int presence = r.readVarInt();
+        s.clock = r.readSignedVarLong();
+        s.firstSeen = s.clock - r.readSignedVarLong();
+        s.onboardingStart = s.clock - r.readSignedVarLong();
+        s.newestEventTime = s.clock - r.readSignedVarLong();
+        s.stageSince = s.clock - r.readSignedVarLong();
+        if ((presence & HAS_LAST_ACTIVE) != 0) {
+            s.lastActive = s.clock - r.readSignedVarLong();
+        }
+        if ((presence & HAS_STAGE) != 0) {
+            s.stage = Stage.ofOrdinal(r.readByte());
+        }
+        if ((presence & HAS_ZONE) != 0) {
+            s.zone = r.readString();
+        }
+        if ((presence & HAS_ACTIVE_DAYS) != 0) {
+            s.activeDaysAnchor = (int) r.readSignedVarLong();
+            s.activeDaysBits = r.readVarLong();
+        }
+        s.checklistDone = r.readVarInt();
+        s.flags = r.readVarInt();
+        s.recentIdCount = r.readVarInt();
+        s.recentIds = new long[Math.max(4, 2 * s.recentIdCount)];
+        for (int i = 0; i < s.recentIdCount; i++) {
+            s.recentIds[2 * i] = r.readLong();
+            s.recentIds[2 * i + 1] = s.clock - r.readSignedVarLong();
+        }
+        return s;
+    }
+
+    private static final class Writer {
+        private byte[] buf = new byte[48];
+        private int pos;
+
+        void writeByte(byte b) {
+            ensure(1);
+            buf[pos++] = b;
+        }
+
+        void writeVarInt(int v) {
+            writeVarLong(v & 0xFFFFFFFFL);
+        }
+
+        void writeVarLong(long v) {
+            ensure(10);
+            while ((v & ~0x7FL) != 0) {
+                buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buf[pos++] = (byte) v;
+        }
+
+        void writeSignedVarLong(long v) {
+            writeVarLong((v << 1) ^ (v >> 63));
+        }
+
+        void writeLong(long v) {
+            ensure(8);
+            for (int i = 7; i >= 0; i--) {
+                buf[pos++] = (byte) (v >>> (8 * i));
+            }
+        }
+
+        void writeString(String s) {
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            writeVarInt(utf8.length);
+            ensure(utf8.length);
+            System.arraycopy(utf8, 0, buf, pos, utf8.length);
+            pos += utf8.length;
+        }
+
+        private void ensure(int more) {
+            if (pos + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + more));
+            }
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, pos);
+        }
+    }
+
+    private static final class Reader {
+        private final byte[] buf;
+        private int pos;
+
+        Reader(byte[] buf) {
+            this.buf = buf;
+        }
+
+        byte readByte() {
+            return buf[pos++];
+        }
+
+        int readVarInt() {
+            return (int) readVarLong();
+        }
+
+        long readVarLong() {
+            long result = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                byte b = buf[pos++];
+                result |= (long) (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    return result;
+                }
+            }
+            throw new IllegalStateException("Malformed varint in user state");
+        }
+
+        long readSignedVarLong() {
+            long raw = readVarLong();
+            return (raw >>> 1) ^ -(raw & 1);
+        }
+
+        long readLong() {
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | (buf[pos++] & 0xFF);
+            }
+            return v;
+        }
+
+        String readString() {
+            int len = readVarInt();
+            String s = new String(buf, pos, len, StandardCharsets.UTF_8);
+            pos += len;
+            return s;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.nudgeflow.flink;
+
+import io.nudgeflow.domain.ClockScale;
+import io.nudgeflow.domain.UserState;
+import java.io.Serializable;
+import org.apache.flink.streaming.api.TimerService;
+
+/**
+ * How deadlines meet time. Live: processing-time timers, so a deadline fires by the wall clock even
+ * when no events arrive. Replay: event-time timers that fire when the input ends, for deadlines up to
+ * {@code until}; deadlines before a user's next event are fired by the engine itself on that event.
+ */
+public sealed interface TimeMode extends Serializable {
+
+    /** The instant the engine may advance to when the timer at {@code timerTimestamp} fires. */
+    long advanceTarget(TimerService timers, long timerTimestamp);
+
+    /** What {@code emitted_at} says for an output decided at event time {@code decidedAt}. */
+    long emittedAt(TimerService timers, long decidedAt);
+
+    /** Moves the user's one timer from the old deadline to the new one. */
+    default void reschedule(TimerService timers, long oldDeadline, long newDeadline) {
+        if (oldDeadline == newDeadline) {
+            return;
+        }
+        if (oldDeadline != UserState.NONE) {
+            delete(timers, oldDeadline);
+        }
+        if (newDeadline != UserState.NONE) {
+            register(timers, newDeadline);
+        }
+    }
+
+    void register(TimerService timers, long deadline);
+
+    void delete(TimerService timers, long deadline);
+
+    record Live(ClockScale clock) implements TimeMode {
+        @Override
+        public long advanceTarget(TimerService timers, long timerTimestamp) {
+            return clock.toSim(Math.max(timerTimestamp, timers.currentProcessingTime()));
+        }
+
+        @Override
+        public long emittedAt(TimerService timers, long decidedAt) {
+            return clock.toSim(timers.currentProcessingTime());
+        }
+
+        @Override
+        public void register(TimerService timers, long deadline) {
+            timers.registerProcessingTimeTimer(clock.toWall(deadline));
+        }
+
+        @Override
+        public void delete(TimerService timers, long deadline) {
+            timers.deleteProcessingTimeTimer(clock.toWall(deadline));
+        }
+    }
+
+    /** @param until deadlines after this instant never fire */
+    record Replay(long until) implements TimeMode {
+        @Override
+        public long advanceTarget(TimerService timers, long timerTimestamp) {
+            return timerTimestamp;
+        }
+
+        /** The simulated clock: byte-identical output across runs. */
+        @Override
+        public long emittedAt(TimerService timers, long decidedAt) {
+            return decidedAt;
+        }
+
+        @Override
+        public void register(TimerService timers, long deadline) {
+            if (deadline <= until) {
+                timers.registerEventTimeTimer(deadline);
+            }
+        }
+
+        @Override
+        public void delete(TimerService timers, long deadline) {
+            if (deadline <= until) {
+                timers.deleteEventTimeTimer(deadline);
+            }
+        }
+    }
+}

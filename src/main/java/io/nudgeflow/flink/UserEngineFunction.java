@@ -1,0 +1,133 @@
+package io.nudgeflow.flink;
+
+import io.nudgeflow.avro.Trigger;
+import io.nudgeflow.avro.UserEvent;
+import io.nudgeflow.domain.EngineOutput;
+import io.nudgeflow.domain.Event;
+import io.nudgeflow.domain.FiredTrigger;
+import io.nudgeflow.domain.StageChange;
+import io.nudgeflow.domain.UserEngine;
+import io.nudgeflow.domain.UserState;
+import io.nudgeflow.domain.UserStateCodec;
+import io.nudgeflow.io.AvroMapping;
+import java.io.IOException;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * The one keyed operator: load the user's state, let the {@link UserEngine} decide, store the state, move
+ * the user's single timer to the next deadline, emit. All logic lives in the domain.
+ */
+public final class UserEngineFunction extends KeyedProcessFunction<String, UserEvent, Trigger> {
+    private final EngineSettings settings;
+
+    private transient UserEngine engine;
+    private transient ValueState<byte[]> userState;
+    private transient Emitter emitter;
+
+    public UserEngineFunction(EngineSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        engine = new UserEngine(settings.rules());
+        userState = getRuntimeContext().getState(Descriptors.userState(settings.stateRetention()));
+        emitter = new Emitter(getRuntimeContext().getMetricGroup());
+    }
+
+    @Override
+    public void processElement(UserEvent event, Context ctx, Collector<Trigger> out) throws IOException {
+        emitter.bind(ctx, out);
+        UserState before = load();
+        long oldDeadline = before == null ? UserState.NONE : engine.nextDeadline(before);
+        UserState after = engine.onEvent(before, toDomain(event), emitter);
+        emitter.events.inc();
+        store(after);
+        settings.timeMode().reschedule(ctx.timerService(), oldDeadline, engine.nextDeadline(after));
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Trigger> out) throws IOException {
+        UserState state = load();
+        if (state == null) {
+            return; // erased or expired since the timer was set
+        }
+        emitter.bind(ctx, out);
+        long oldDeadline = engine.nextDeadline(state);
+        engine.advanceTo(state, ctx.getCurrentKey(), settings.timeMode().advanceTarget(ctx.timerService(), timestamp), emitter);
+        store(state);
+        settings.timeMode().reschedule(ctx.timerService(), oldDeadline, engine.nextDeadline(state));
+    }
+
+    private static Event toDomain(UserEvent event) {
+        return AvroMapping.toDomain(event);
+    }
+
+    private UserState load() throws IOException {
+        byte[] bytes = userState.value();
+        return bytes == null ? null : UserStateCodec.decode(bytes);
+    }
+
+    private void store(UserState state) throws IOException {
+        userState.update(UserStateCodec.encode(state));
+    }
+
+    /** Turns the engine's decisions into records on the main and side outputs, with counters. */
+    private final class Emitter implements EngineOutput {
+        final Counter events;
+        final Counter triggers;
+        final Counter suppressed;
+        final Counter segmentChanges;
+        final Counter duplicates;
+        final Counter lateEvents;
+        private Context ctx;
+        private Collector<Trigger> out;
+
+        Emitter(org.apache.flink.metrics.MetricGroup metrics) {
+            events = metrics.counter("eventsProcessed");
+            triggers = metrics.counter("triggersEmitted");
+            suppressed = metrics.counter("triggersSuppressed");
+            segmentChanges = metrics.counter("segmentChanges");
+            duplicates = metrics.counter("duplicateEventsIgnored");
+            lateEvents = metrics.counter("lateEventsBeyondTolerance");
+        }
+
+        void bind(Context ctx, Collector<Trigger> out) {
+            this.ctx = ctx;
+            this.out = out;
+        }
+
+        @Override
+        public void trigger(FiredTrigger t) {
+            Trigger record = AvroMapping.toAvro(t, settings.timeMode().emittedAt(ctx.timerService(), t.fireTime()));
+            if (t.suppressedReason() == null) {
+                triggers.inc();
+                out.collect(record);
+            } else {
+                suppressed.inc();
+                ctx.output(Descriptors.SUPPRESSED_TRIGGERS, record);
+            }
+        }
+
+        @Override
+        public void stageChange(StageChange c) {
+            segmentChanges.inc();
+            ctx.output(Descriptors.SEGMENT_CHANGES,
+                    AvroMapping.toAvro(c, settings.timeMode().emittedAt(ctx.timerService(), c.changeTime())));
+        }
+
+        @Override
+        public void duplicateIgnored(Event event) {
+            duplicates.inc();
+        }
+
+        @Override
+        public void lateBeyondTolerance(Event event) {
+            lateEvents.inc();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.nudgeflow.io;
+
+import io.nudgeflow.avro.LifecycleStage;
+import io.nudgeflow.avro.SegmentChange;
+import io.nudgeflow.avro.Trigger;
+import io.nudgeflow.avro.UserEvent;
+import io.nudgeflow.domain.Event;
+import io.nudgeflow.domain.FiredTrigger;
+import io.nudgeflow.domain.StageChange;
+import java.time.Instant;
+
+/** Between the public Avro contract and the domain's own types. */
+public final class AvroMapping {
+    private AvroMapping() {}
+
+    public static Event toDomain(UserEvent e) {
+        return new Event(e.getEventId(), e.getUserId(), e.getEventType(), e.getEventTime().toEpochMilli(),
+                e.getTimezone(), e.getValue(), e.getProperties());
+    }
+
+    public static Trigger toAvro(FiredTrigger t, long emittedAt) {
+        return Trigger.newBuilder()
+                .setTriggerId(t.triggerId())
+                .setUserId(t.userId())
+                .setRuleId(t.ruleId())
+                .setKind(io.nudgeflow.avro.TriggerKind.valueOf(t.kind().name()))
+                .setFireTime(Instant.ofEpochMilli(t.fireTime()))
+                .setEmittedAt(Instant.ofEpochMilli(emittedAt))
+                .setCauseEventId(t.causeEventId())
+                .setStage(LifecycleStage.valueOf(t.stage().name()))
+                .setVariant(t.variant())
+                .setRuleSetVersion(t.ruleSetVersion())
+                .setAttributes(new java.util.TreeMap<>(t.attributes()))
+                .setSuppressedReason(t.suppressedReason())
+                .build();
+    }
+
+    public static SegmentChange toAvro(StageChange c, long emittedAt) {
+        return SegmentChange.newBuilder()
+                .setUserId(c.userId())
+                .setFromStage(c.from() == null ? null : LifecycleStage.valueOf(c.from().name()))
+                .setToStage(LifecycleStage.valueOf(c.to().name()))
+                .setChangeTime(Instant.ofEpochMilli(c.changeTime()))
+                .setEmittedAt(Instant.ofEpochMilli(emittedAt))
+                .setReason(c.reason())
+                .build();
+    }
+}

@@ -1,0 +1,28 @@
+package io.nudgeflow.io;
+
+import java.io.Serializable;
+import java.util.List;
+
+/** The topic names of SPEC section 2; each can be renamed on the command line. */
+public record Topics(
+        String userEvents,
+        String engagementTriggers,
+        String segmentChanges,
+        String suppressedTriggers,
+        String deadLetters) implements Serializable {
+
+    public static final String USER_EVENTS = "user-events";
+    public static final String ENGAGEMENT_TRIGGERS = "engagement-triggers";
+    public static final String SEGMENT_CHANGES = "segment-changes";
+    public static final String SUPPRESSED_TRIGGERS = "suppressed-triggers";
+    public static final String USER_EVENTS_DLQ = "user-events-dlq";
+    public static final String RULES = "nudgeflow-rules";
+
+    public static Topics defaults() {
+        return new Topics(USER_EVENTS, ENGAGEMENT_TRIGGERS, SEGMENT_CHANGES, SUPPRESSED_TRIGGERS, USER_EVENTS_DLQ);
+    }
+
+    public List<String> all() {
+        return List.of(userEvents, engagementTriggers, segmentChanges, suppressedTriggers, deadLetters);
+    }
+}

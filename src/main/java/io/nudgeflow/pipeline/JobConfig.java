@@ -1,0 +1,33 @@
+package io.nudgeflow.pipeline;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+
+/** Job-level Flink settings shared by every entry point (cluster settings live in flink-conf/config.yaml). */
+public final class JobConfig {
+    private JobConfig() {}
+
+    /**
+     * @param stateBackend {@code rocksdb} or {@code hashmap}
+     * @param checkpointInterval null disables checkpointing
+     */
+    public static Configuration of(String stateBackend, Duration checkpointInterval, String checkpointDir,
+            Duration bufferTimeout, Map<String, String> overrides) {
+        Map<String, String> conf = new HashMap<>();
+        // Kryo fallback would silently slow every record and break savepoint compatibility: fail fast instead
+        conf.put("pipeline.generic-types", "false");
+        conf.put("state.backend.type", stateBackend);
+        conf.put("execution.checkpointing.incremental", "true");
+        conf.put("execution.buffer-timeout.interval", bufferTimeout.toMillis() + " ms");
+        if (checkpointInterval != null) {
+            conf.put("execution.checkpointing.interval", checkpointInterval.toMillis() + " ms");
+        }
+        if (checkpointDir != null) {
+            conf.put("execution.checkpointing.dir", checkpointDir);
+        }
+        conf.putAll(overrides);
+        return Configuration.fromMap(conf);
+    }
+}

@@ -1,0 +1,13 @@
+package io.nudgeflow.pipeline;
+
+import io.nudgeflow.avro.SegmentChange;
+import io.nudgeflow.avro.Trigger;
+import io.nudgeflow.io.DeadLetter;
+import org.apache.flink.api.connector.sink2.Sink;
+
+/** Where the job's four outputs go: Kafka topics live, JSON-lines files in replay. */
+public record PipelineSinks(
+        Sink<Trigger> engagementTriggers,
+        Sink<SegmentChange> segmentChanges,
+        Sink<Trigger> suppressedTriggers,
+        Sink<DeadLetter> deadLetters) {}

@@ -1,0 +1,150 @@
+package io.nudgeflow.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nudgeflow.avro.SegmentChange;
+import io.nudgeflow.avro.Trigger;
+import io.nudgeflow.domain.RuleSet;
+import io.nudgeflow.flink.EngineSettings;
+import io.nudgeflow.io.DeadLetter;
+import io.nudgeflow.io.JsonEventDecoder;
+import io.nudgeflow.io.JsonLines;
+import io.nudgeflow.io.JsonLinesFileSink;
+import io.nudgeflow.io.NumberedLineFormat;
+import io.nudgeflow.io.RawEvent;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Backtest: JSON-lines events through the same pipeline as the live job, in event time, on a local mini
+ * cluster. Each subtask writes its outputs to a part file; the parts are merged and sorted (triggers by
+ * fire_time, user_id, rule_id; segment changes by change_time, user_id) so the result is byte-identical
+ * whatever the parallelism. Sorting happens in memory: fine for millions of outputs, not for billions.
+ */
+public final class ReplayJob {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Sorted JSON lines of each output; dead letters as {@code line N: reason}. */
+    public record Outputs(List<String> triggers, List<String> segmentChanges, List<String> suppressed,
+            List<String> deadLetters) {}
+
+    private ReplayJob() {}
+
+    public static Outputs run(Path events, RuleSet rules, long until, int parallelism) throws Exception {
+        Path work = Files.createTempDirectory("nudgeflow-replay");
+        try {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
+                    JobConfig.of("hashmap", null, null, Duration.ofMillis(100), Map.of("rest.bind-port", "0")));
+            FileSource<RawEvent> file = FileSource
+                    .forRecordStreamFormat(new NumberedLineFormat(events.getFileName().toString()),
+                            new org.apache.flink.core.fs.Path(events.toAbsolutePath().toUri()))
+                    .build();
+            // no watermarks until the end of input: deadlines between a user's events are fired by the engine
+            // on the next event, the rest when the final watermark arrives, so timing never changes the output
+            DataStream<RawEvent> input = env.fromSource(file, WatermarkStrategy.noWatermarks(), "events-file")
+                    .setParallelism(1).uid("events-file-source");
+            PipelineSinks sinks = new PipelineSinks(
+                    new JsonLinesFileSink<Trigger>(work, "triggers", JsonLines::toJson),
+                    new JsonLinesFileSink<SegmentChange>(work, "segments", JsonLines::toJson),
+                    new JsonLinesFileSink<Trigger>(work, "suppressed", JsonLines::toJson),
+                    new JsonLinesFileSink<DeadLetter>(work, "dead-letters", ReplayJob::deadLetterLine));
+            NudgeflowPipeline.build(input, new JsonEventDecoder(), EngineSettings.replay(rules, until), sinks);
+            env.execute("nudgeflow-replay");
+            return new Outputs(
+                    merged(work, "triggers", byTime("fire_time", "rule_id")),
+                    merged(work, "segments", byTime("change_time", "to_stage")),
+                    merged(work, "suppressed", byTime("fire_time", "rule_id")),
+                    merged(work, "dead-letters", Comparator.comparingLong(ReplayJob::lineNumber)));
+        } finally {
+            try (Stream<Path> files = Files.walk(work)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** The largest event time in the input (the default {@code --until}); lines that do not parse are skipped. */
+    public static OptionalLong largestEventTime(Path events) throws IOException {
+        JsonEventDecoder decoder = new JsonEventDecoder();
+        long max = Long.MIN_VALUE;
+        try (BufferedReader reader = Files.newBufferedReader(events, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    max = Math.max(max, decoder.decode(line.getBytes(StandardCharsets.UTF_8)).getEventTime().toEpochMilli());
+                } catch (io.nudgeflow.io.BadEventException e) {
+                    // reported as a dead letter by the replay itself
+                }
+            }
+        }
+        return max == Long.MIN_VALUE ? OptionalLong.empty() : OptionalLong.of(max);
+    }
+
+    private static String deadLetterLine(DeadLetter letter) {
+        return "line " + letter.raw.offset + ": " + letter.reason;
+    }
+
+    private static long lineNumber(String deadLetterLine) {
+        return Long.parseLong(deadLetterLine.substring(5, deadLetterLine.indexOf(':')));
+    }
+
+    private static List<String> merged(Path work, String name, Comparator<String> order) throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> parts = Files.list(work)) {
+            for (Path part : parts.filter(p -> p.getFileName().toString().startsWith(JsonLinesFileSink.partPrefix(name))).toList()) {
+                lines.addAll(Files.readAllLines(part, StandardCharsets.UTF_8));
+            }
+        }
+        // the whole line breaks remaining ties, so equal keys still come out in one fixed order
+        lines.sort(order.thenComparing(Comparator.naturalOrder()));
+        return lines;
+    }
+
+    /** Sorts JSON lines by a time field, then user_id, then a third field; keys are parsed once per line. */
+    private static Comparator<String> byTime(String timeField, String thirdField) {
+        Map<String, SortKey> keys = new java.util.HashMap<>();
+        return Comparator.comparing(line -> keys.computeIfAbsent(line, l -> SortKey.of(l, timeField, thirdField)));
+    }
+
+    private record SortKey(Instant time, String userId, String third) implements Comparable<SortKey> {
+        static SortKey of(String line, String timeField, String thirdField) {
+            return new SortKey(Instant.parse(field(line, timeField)), field(line, "user_id"), field(line, thirdField));
+        }
+
+        @Override
+        public int compareTo(SortKey o) {
+            int c = time.compareTo(o.time);
+            if (c == 0) {
+                c = userId.compareTo(o.userId);
+            }
+            return c != 0 ? c : third.compareTo(o.third);
+        }
+    }
+
+    private static String field(String jsonLine, String name) {
+        try {
+            JsonNode node = JSON.readTree(jsonLine).get(name);
+            return node == null || node.isNull() ? "" : node.asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
