@@ -7,7 +7,6 @@ import io.nudgeflow.rules.RuleSetException;
 import io.nudgeflow.rules.RuleSetParser;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -114,7 +113,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     private void write(String target, List<String> lines) throws IOException {
         if ("-".equals(target)) {
-            PrintStream stdout = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
+            PrintWriter stdout = spec.commandLine().getOut();
             lines.forEach(stdout::println);
             stdout.flush();
         } else {

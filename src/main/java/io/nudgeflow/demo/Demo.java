@@ -74,7 +74,9 @@ public final class Demo {
             out.println("  rules are unchanged (24 h inactivity = 24 simulated hours). Ctrl-C stops.");
             out.println();
 
-            List<Population.Scheduled> schedule = Population.generate(users, Instant.ofEpochMilli(now), SIMULATED_DAYS, seed);
+            // the population starts at the simulated "now", once the job runs: no burst of start-up backlog
+            Instant populationStart = Instant.ofEpochMilli(clock.toSim(System.currentTimeMillis()));
+            List<Population.Scheduled> schedule = Population.generate(users, populationStart, SIMULATED_DAYS, seed);
             OutputPrinter printer = new OutputPrinter(kafka.bootstrapServers(), topics, out, startNanos);
             EventFeeder feeder = new EventFeeder(kafka.bootstrapServers(), topics.userEvents(), clock, schedule, 500);
             Thread printerThread = new Thread(printer, "demo-printer");

@@ -32,10 +32,10 @@ public final class Durations {
         }
     }
 
-    /** The shortest exact form: {@code 7d}, {@code 72h}, {@code 90m}, {@code 45s}. */
+    /** Hours below a week, days from a week on, as the spec names them: {@code 24h}, {@code 72h}, {@code 7d}, {@code 30d}. */
     public static String format(Duration d) {
         long ms = d.toMillis();
-        if (ms % LocalCalendar.DAY_MS == 0) {
+        if (ms % LocalCalendar.DAY_MS == 0 && ms >= 7 * LocalCalendar.DAY_MS) {
             return ms / LocalCalendar.DAY_MS + "d";
         }
         if (ms % 3_600_000 == 0) {

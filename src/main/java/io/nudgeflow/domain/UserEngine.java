@@ -48,8 +48,11 @@ public final class UserEngine {
             return existing;
         } else {
             s = existing;
-            advanceTo(s, event.userId(), event.time(), out);
+            // Deadlines strictly before the event fire first. One at the event's very instant stays pending:
+            // the event wins the tie (a lesson at exactly last lesson + 24 h is not "24 h inactive").
+            advanceTo(s, event.userId(), event.time() - 1, out);
         }
+        long now = Math.max(event.time(), s.clock);
 
         boolean withinTolerance = event.time() >= s.newestEventTime - lateToleranceMs;
         if (!withinTolerance) {
@@ -69,7 +72,7 @@ public final class UserEngine {
         boolean checklistCompleted = applyOnboarding(s, event);
         s.rememberId(idHash, event.time(), s.newestEventTime - dedupWindowMs);
 
-        evaluateStage(s, event.userId(), s.clock, active && withinTolerance, out);
+        evaluateStage(s, event.userId(), now, active && withinTolerance, out);
         EventFacts facts = new EventFacts(event, active, withinTolerance, checklistCompleted);
         for (Rule rule : ruleList) {
             Map<String, String> variables = rule.firesOn(facts, s, rules);

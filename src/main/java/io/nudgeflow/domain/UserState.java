@@ -17,7 +17,10 @@ public final class UserState {
     long firstSeen;
     /** When the onboarding clock started: first sighting, or the first start event (signup). */
     long onboardingStart;
-    /** The user's clock: the latest instant the engine has evaluated (event or deadline). */
+    /**
+     * The user's clock: every deadline up to and including it has been fired. After an event it is one
+     * millisecond before the newest event time, so deadlines at that very instant are still due.
+     */
     long clock;
     long newestEventTime;
     long lastActive = NONE;
@@ -44,7 +47,8 @@ public final class UserState {
         UserState state = new UserState();
         state.firstSeen = event.time();
         state.onboardingStart = event.time();
-        state.clock = event.time();
+        // the clock stays just before the first event: a deadline at its very instant is still pending
+        state.clock = event.time() - 1;
         state.newestEventTime = event.time();
         state.zone = event.zone();
         state.stageSince = event.time();

@@ -1,0 +1,49 @@
+package io.nudgeflow.domain;
+
+import static io.nudgeflow.domain.EngineFixture.MONDAY_10AM;
+import static io.nudgeflow.domain.EngineFixture.days;
+import static io.nudgeflow.domain.EngineFixture.hours;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class UserStateCodecTest {
+
+    @Test
+    void roundTripsEveryField() {
+        EngineFixture f = new EngineFixture().event("signup", MONDAY_10AM, "America/New_York").onboardedAt(hours(MONDAY_10AM, 5));
+        for (int d = 1; d < 20; d++) {
+            f.event("lesson_completed", days(MONDAY_10AM, d), "America/New_York");
+        }
+
+        UserState decoded = UserStateCodec.decode(UserStateCodec.encode(f.state));
+
+        assertThat(decoded).isEqualTo(f.state);
+        assertThat(decoded.stage()).isEqualTo(Stage.HIGHLY_ACTIVE);
+        assertThat(decoded.zone()).isEqualTo("America/New_York");
+        assertThat(UserStateCodec.encode(decoded)).isEqualTo(UserStateCodec.encode(f.state));
+    }
+
+    @Test
+    void aTypicalUserTakesFewerThan64Bytes() {
+        // onboarded, a week of activity, a local zone, a day since the last event (no recent ids left)
+        EngineFixture f = new EngineFixture().onboardedAt(MONDAY_10AM);
+        for (int d = 1; d < 7; d++) {
+            f.event("lesson_completed", days(MONDAY_10AM, d), "Europe/Berlin");
+        }
+        f.event("app_open", days(MONDAY_10AM, 8), "Europe/Berlin");
+
+        byte[] bytes = UserStateCodec.encode(f.state);
+
+        assertThat(bytes.length).isLessThan(64);
+    }
+
+    @Test
+    void refusesStateWrittenByAnUnknownFormatVersion() {
+        byte[] bytes = UserStateCodec.encode(new EngineFixture().event("signup", MONDAY_10AM).state);
+        bytes[0] = 99;
+
+        assertThatThrownBy(() -> UserStateCodec.decode(bytes)).hasMessageContaining("Unknown user state version 99");
+    }
+}

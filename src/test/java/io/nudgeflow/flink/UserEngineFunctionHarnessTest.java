@@ -1,0 +1,148 @@
+package io.nudgeflow.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nudgeflow.avro.LifecycleStage;
+import io.nudgeflow.avro.SegmentChange;
+import io.nudgeflow.avro.Trigger;
+import io.nudgeflow.avro.UserEvent;
+import io.nudgeflow.domain.ClockScale;
+import io.nudgeflow.domain.RuleSet;
+import io.nudgeflow.rules.RuleSetParser;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class UserEngineFunctionHarnessTest {
+    private static final RuleSet RULES = RuleSetParser.loadDefault();
+    private static final Instant MONDAY_10AM = Instant.parse("2026-03-02T10:00:00Z");
+
+    private KeyedOneInputStreamOperatorTestHarness<String, UserEvent, Trigger> harness;
+    private int seq;
+
+    @AfterEach
+    void close() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    @Test
+    void aUserWhoseStreamStopsGetsInactive24hByProcessingTimeAlone() throws Exception {
+        live();
+        harness.setProcessingTime(MONDAY_10AM.toEpochMilli());
+        send("u1", "lesson_completed", MONDAY_10AM);
+        assertThat(triggers()).isEmpty();
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+
+        // no further events: only the wall clock moves
+        harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofHours(24)).toEpochMilli());
+
+        Trigger inactive = triggers().stream().filter(t -> t.getRuleId().equals("inactive_24h")).findFirst().orElseThrow();
+        assertThat(inactive.getFireTime()).isEqualTo(MONDAY_10AM.plus(Duration.ofHours(24)));
+        assertThat(inactive.getEmittedAt()).isEqualTo(inactive.getFireTime());
+        assertThat(inactive.getAttributes()).isEqualTo(Map.of("hours_inactive", "24"));
+        assertThat(inactive.getRuleSetVersion()).isEqualTo(RULES.version());
+        assertThat(harness.numProcessingTimeTimers()).as("moved on to the 48 h deadline").isEqualTo(1);
+    }
+
+    @Test
+    void keepsOneStateEntryAndOneTimerPerUserHoweverManyEvents() throws Exception {
+        live();
+        harness.setProcessingTime(MONDAY_10AM.toEpochMilli());
+        for (String user : List.of("a", "b", "c")) {
+            for (int i = 0; i < 5; i++) {
+                send(user, i % 2 == 0 ? "lesson_completed" : "app_open", MONDAY_10AM.plus(Duration.ofMinutes(i)));
+            }
+        }
+
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(3);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(3);
+        assertThat(segmentChanges()).extracting(SegmentChange::getUserId, SegmentChange::getToStage)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("a", LifecycleStage.NEW),
+                        org.assertj.core.groups.Tuple.tuple("b", LifecycleStage.NEW),
+                        org.assertj.core.groups.Tuple.tuple("c", LifecycleStage.NEW));
+    }
+
+    @Test
+    void aChurnedUserLeavesNoTimerBehind() throws Exception {
+        live();
+        harness.setProcessingTime(MONDAY_10AM.toEpochMilli());
+        send("u1", "lesson_completed", MONDAY_10AM);
+
+        harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofDays(31)).toEpochMilli());
+
+        assertThat(triggers()).extracting(Trigger::getRuleId).contains("winback_30d");
+        assertThat(segmentChanges()).extracting(SegmentChange::getToStage).endsWith(LifecycleStage.CHURNED);
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void aDuplicateEventChangesNeitherStateNorTimers() throws Exception {
+        live();
+        harness.setProcessingTime(MONDAY_10AM.toEpochMilli());
+        UserEvent lesson = event("u1", "lesson_completed", MONDAY_10AM);
+        harness.processElement(lesson, 0);
+        int outputs = harness.getOutput().size() + segmentChanges().size();
+
+        harness.processElement(event("u1", "lesson_completed", MONDAY_10AM.plusSeconds(60), lesson.getEventId()), 0);
+
+        assertThat(harness.getOutput().size() + segmentChanges().size()).isEqualTo(outputs);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+        harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofHours(24)).toEpochMilli());
+        assertThat(triggers()).extracting(Trigger::getFireTime).as("the deadline did not move")
+                .contains(MONDAY_10AM.plus(Duration.ofHours(24)));
+    }
+
+    @Test
+    void replayFiresDeadlinesUpToUntilWhenTheInputEndsAndNoneLater() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new UserEngineFunction(EngineSettings.replay(RULES, MONDAY_10AM.plus(Duration.ofHours(30)).toEpochMilli())),
+                new UserIdSelector(), Types.STRING);
+        send("u1", "lesson_completed", MONDAY_10AM);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+
+        assertThat(triggers()).extracting(Trigger::getRuleId).containsExactly("inactive_24h", "onboarding_stalled");
+        assertThat(triggers()).allSatisfy(t -> assertThat(t.getEmittedAt()).isEqualTo(t.getFireTime()));
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    private void live() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new UserEngineFunction(EngineSettings.live(RULES, ClockScale.REAL, null)), new UserIdSelector(), Types.STRING);
+    }
+
+    private void send(String user, String type, Instant time) throws Exception {
+        harness.processElement(event(user, type, time), time.toEpochMilli());
+    }
+
+    private UserEvent event(String user, String type, Instant time) {
+        return event(user, type, time, user + "-" + (seq++));
+    }
+
+    private static UserEvent event(String user, String type, Instant time, String id) {
+        return UserEvent.newBuilder().setEventId(id).setUserId(user).setEventType(type).setEventTime(time)
+                .setTimezone(null).setValue(null).setProperties(Map.of()).build();
+    }
+
+    private List<Trigger> triggers() {
+        return harness.extractOutputValues();
+    }
+
+    private List<SegmentChange> segmentChanges() {
+        var records = harness.getSideOutput(Descriptors.SEGMENT_CHANGES); // null until the first change
+        return records == null ? List.of() : records.stream().map(StreamRecord::getValue).toList();
+    }
+}

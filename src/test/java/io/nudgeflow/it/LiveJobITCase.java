@@ -1,0 +1,185 @@
+package io.nudgeflow.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nudgeflow.avro.SegmentChange;
+import io.nudgeflow.avro.Trigger;
+import io.nudgeflow.avro.UserEvent;
+import io.nudgeflow.domain.ClockScale;
+import io.nudgeflow.embedded.EmbeddedKafka;
+import io.nudgeflow.flink.EngineSettings;
+import io.nudgeflow.io.DeadLetterHeaders;
+import io.nudgeflow.io.KafkaSettings;
+import io.nudgeflow.io.Topics;
+import io.nudgeflow.pipeline.JobConfig;
+import io.nudgeflow.pipeline.LiveJob;
+import io.nudgeflow.rules.RuleSetParser;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The live job on a real Kafka broker (KRaft, in-process) and a Flink mini cluster with RocksDB state. */
+class LiveJobITCase {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    @Test
+    void avroEventsFlowThroughTheEngineToEveryTopicAndDeadlinesFireOnAQuietStream(@TempDir Path rocksDir) throws Exception {
+        String suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
+        Topics topics = new Topics(Topics.USER_EVENTS + suffix, Topics.ENGAGEMENT_TRIGGERS + suffix,
+                Topics.SEGMENT_CHANGES + suffix, Topics.SUPPRESSED_TRIGGERS + suffix, Topics.USER_EVENTS_DLQ + suffix);
+        kafka.createTopics(2, topics.all());
+
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        // the lesson's 24 h deadline comes 15 s from now by the wall clock, with no event after it
+        Instant quietLesson = now.minus(Duration.ofHours(24)).plusSeconds(15);
+        byte[] garbage = "definitely not avro".getBytes(StandardCharsets.UTF_8);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            send(producer, topics, event("e1", "newbie", "signup", now.minusSeconds(60)));
+            send(producer, topics, event("e2", "achiever", "profile_completed", now.minusSeconds(50)));
+            send(producer, topics, event("e3", "achiever", "goal_set", now.minusSeconds(40)));
+            send(producer, topics, event("e4", "achiever", "lesson_completed", now.minusSeconds(30)));
+            send(producer, topics, event("e5", "quiet", "lesson_completed", quietLesson));
+            producer.send(new ProducerRecord<>(topics.userEvents(), "bad".getBytes(StandardCharsets.UTF_8), garbage)).get();
+        }
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(JobConfig.of(
+                "rocksdb", Duration.ofSeconds(2), null, Duration.ofMillis(5),
+                Map.of("restart-strategy.type", "none", "state.backend.rocksdb.localdir", rocksDir.toString())));
+        env.setParallelism(2);
+        LiveJob.build(env, KafkaSettings.atLeastOnce(kafka.bootstrapServers(), "it" + suffix, topics),
+                EngineSettings.live(RuleSetParser.loadDefault(), ClockScale.REAL, Duration.ofDays(400)), false);
+        JobClient job = env.executeAsync("nudgeflow-it");
+
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        List<Trigger> triggers = new ArrayList<>();
+        List<SegmentChange> segments = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                "group.id", "it-reader" + suffix, "auto.offset.reset", "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topics.engagementTriggers(), topics.segmentChanges(), topics.deadLetters()));
+            pollUntil(consumer, records, Duration.ofSeconds(90), () -> {
+                triggers.clear();
+                segments.clear();
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    if (r.topic().equals(topics.engagementTriggers())) {
+                        triggers.add(decode(() -> Trigger.getDecoder().decode(r.value())));
+                    } else if (r.topic().equals(topics.segmentChanges())) {
+                        segments.add(decode(() -> SegmentChange.getDecoder().decode(r.value())));
+                    }
+                }
+                return triggers.stream().anyMatch(t -> t.getRuleId().equals("inactive_24h"))
+                        && segments.size() >= 4
+                        && records.stream().anyMatch(r -> r.topic().equals(topics.deadLetters()));
+            });
+            try (Stream<Path> files = Files.walk(rocksDir)) {
+                assertThat(files.map(p -> p.getFileName().toString()))
+                        .as("the engine's state lives in RocksDB").anyMatch(name -> name.equals("CURRENT") || name.endsWith(".sst") || name.startsWith("MANIFEST"));
+            }
+        } finally {
+            job.cancel().get();
+        }
+
+        assertThat(segments).extracting(c -> c.getUserId() + ":" + c.getFromStage() + "->" + c.getToStage())
+                .containsExactlyInAnyOrder("newbie:null->NEW", "achiever:null->NEW", "achiever:NEW->CASUAL", "quiet:null->NEW");
+        Trigger milestone = triggers.stream().filter(t -> t.getRuleId().equals("onboarding_completed")).findFirst().orElseThrow();
+        assertThat(milestone.getUserId()).isEqualTo("achiever");
+        assertThat(milestone.getCauseEventId()).isEqualTo("e4");
+
+        Trigger inactive = triggers.stream().filter(t -> t.getRuleId().equals("inactive_24h")).findFirst().orElseThrow();
+        assertThat(inactive.getUserId()).isEqualTo("quiet");
+        assertThat(inactive.getFireTime()).isEqualTo(quietLesson.plus(Duration.ofHours(24)));
+        assertThat(inactive.getEmittedAt()).as("emitted by the wall clock, not before its deadline")
+                .isAfterOrEqualTo(inactive.getFireTime());
+        System.out.printf("inactive_24h emitted %d ms after its deadline%n",
+                Duration.between(inactive.getFireTime(), inactive.getEmittedAt()).toMillis());
+
+        ConsumerRecord<byte[], byte[]> dead = records.stream().filter(r -> r.topic().equals(topics.deadLetters())).findFirst().orElseThrow();
+        assertThat(dead.value()).isEqualTo(garbage);
+        assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo("bad");
+        assertThat(header(dead, DeadLetterHeaders.REASON)).startsWith("UNDECODABLE");
+        assertThat(header(dead, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(topics.userEvents());
+        assertThat(header(dead, DeadLetterHeaders.SOURCE_OFFSET)).matches("\\d+");
+        assertThat(header(dead, DeadLetterHeaders.SOURCE_PARTITION)).matches("[01]");
+
+        ConsumerRecord<byte[], byte[]> triggerRecord = records.stream()
+                .filter(r -> r.topic().equals(topics.engagementTriggers())).findFirst().orElseThrow();
+        assertThat(new String(triggerRecord.key(), StandardCharsets.UTF_8))
+                .isEqualTo(decode(() -> Trigger.getDecoder().decode(triggerRecord.value())).getUserId());
+    }
+
+    private static UserEvent event(String id, String user, String type, Instant time) {
+        return UserEvent.newBuilder().setEventId(id).setUserId(user).setEventType(type).setEventTime(time)
+                .setTimezone(null).setValue(null).setProperties(Map.of()).build();
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, Topics topics, UserEvent event) throws Exception {
+        ByteBuffer buffer = event.toByteBuffer();
+        byte[] value = new byte[buffer.remaining()];
+        buffer.get(value);
+        producer.send(new ProducerRecord<>(topics.userEvents(), event.getUserId().getBytes(StandardCharsets.UTF_8), value)).get();
+    }
+
+    private static void pollUntil(KafkaConsumer<byte[], byte[]> consumer, List<ConsumerRecord<byte[], byte[]>> into,
+            Duration timeout, BooleanSupplier done) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("outputs within %s; got %d records", timeout, into.size()).isLessThan(deadline);
+            consumer.poll(Duration.ofMillis(200)).forEach(into::add);
+        }
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private interface Decoding<T> {
+        T decode() throws Exception;
+    }
+
+    private static <T> T decode(Decoding<T> decoding) {
+        try {
+            return decoding.decode();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}

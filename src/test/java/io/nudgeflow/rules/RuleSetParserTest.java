@@ -1,0 +1,117 @@
+package io.nudgeflow.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nudgeflow.domain.InactivityRule;
+import io.nudgeflow.domain.Rule;
+import io.nudgeflow.domain.RuleSet;
+import io.nudgeflow.domain.TriggerKind;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class RuleSetParserTest {
+    private static final String HEADER = """
+            version: test-1
+            active_events: [lesson_completed]
+            onboarding:
+              checklist: [profile_completed, lesson_completed]
+            rules:
+            """;
+
+    @Test
+    void theBundledDefaultRuleSetLoads() {
+        RuleSet rules = RuleSetParser.loadDefault();
+
+        assertThat(rules.rules()).extracting(Rule::id).contains("inactive_24h", "inactive_48h", "winback_30d",
+                "onboarding_stalled", "onboarding_completed");
+        assertThat(rules.activeEvents()).hasSize(12).contains("lesson_completed", "purchase", "share");
+        assertThat(rules.onboarding().checklist()).containsExactly("profile_completed", "goal_set", "lesson_completed");
+        assertThat(rules.rules().get(0)).isEqualTo(new InactivityRule("inactive_24h", TriggerKind.REENGAGEMENT,
+                Duration.ofHours(24), rules.rules().get(0).attributes()));
+    }
+
+    @Test
+    void aRuleOfAKnownTypeParsesWithItsParameters() {
+        RuleSet rules = RuleSetParser.parse(HEADER + """
+                  - id: quiet_for_a_week
+                    kind: REENGAGEMENT
+                    type: inactivity
+                    after: 7d
+                    attributes: {days: "{days_inactive}", channel: email}
+                """, "r.yaml");
+
+        InactivityRule rule = (InactivityRule) rules.rules().get(0);
+        assertThat(rule.after()).isEqualTo(Duration.ofDays(7));
+        assertThat(rule.attributes().render(java.util.Map.of("days_inactive", "7")))
+                .containsEntry("days", "7").containsEntry("channel", "email");
+    }
+
+    @Test
+    void anUnknownRuleTypeIsRejectedWithFileLineRuleAndField() {
+        assertThatThrownBy(() -> RuleSetParser.parse(HEADER + """
+                  - id: fancy
+                    kind: NUDGE
+                    type: telepathy
+                """, "r.yaml"))
+                .isInstanceOf(RuleSetException.class)
+                .hasMessage("r.yaml:8: rule 'fancy', field 'type': unknown rule type 'telepathy'; known types: "
+                        + "[inactivity, checklist_completed, checklist_stalled]");
+    }
+
+    @Test
+    void aBadDurationIsRejectedAtItsLine() {
+        assertThatThrownBy(() -> RuleSetParser.parse(HEADER + """
+                  - id: slow
+                    kind: NUDGE
+                    type: inactivity
+                    after: 24 hours
+                """, "r.yaml"))
+                .hasMessage("r.yaml:9: rule 'slow', field 'after': '24 hours' is not a duration (use e.g. 30m, 24h, 7d or PT24H)");
+    }
+
+    @Test
+    void unknownFieldsAreRejectedBecauseTheyAreUsuallyTypos() {
+        assertThatThrownBy(() -> RuleSetParser.parse(HEADER + """
+                  - id: typo
+                    kind: NUDGE
+                    type: inactivity
+                    afer: 24h
+                """, "r.yaml"))
+                .hasMessageStartingWith("r.yaml:9: rule 'typo', field 'afer': unknown field; expected one of");
+    }
+
+    @Test
+    void duplicateIdsUnknownKindsAndUnofferedPlaceholdersAreRejected() {
+        String rule = """
+                  - id: twice
+                    kind: NUDGE
+                    type: checklist_completed
+                """;
+        assertThatThrownBy(() -> RuleSetParser.parse(HEADER + rule + rule, "r.yaml"))
+                .hasMessage("r.yaml:9: rule 'twice', field 'id': duplicate rule id");
+        assertThatThrownBy(() -> RuleSetParser.parse(HEADER + rule.replace("NUDGE", "SHOUT"), "r.yaml"))
+                .hasMessageContaining("r.yaml:7: rule 'twice', field 'kind': 'SHOUT' is not one of");
+        assertThatThrownBy(() -> RuleSetParser.parse(HEADER + rule + "    attributes: {n: \"{streak_days}\"}\n", "r.yaml"))
+                .hasMessage("r.yaml:9: rule 'twice', field 'attributes': placeholder(s) [streak_days] are not offered "
+                        + "by type 'checklist_completed' (it offers none)");
+    }
+
+    @Test
+    void missingTopLevelFieldsAndBrokenYamlAreReported() {
+        assertThatThrownBy(() -> RuleSetParser.parse("active_events: [a]\nrules: []\n", "r.yaml"))
+                .hasMessageContaining("field 'version': is required");
+        assertThatThrownBy(() -> RuleSetParser.parse("version: [unclosed\n", "r.yaml"))
+                .hasMessageStartingWith("r.yaml:").hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> RuleSetParser.load(Path.of("/no/such/rules.yaml")))
+                .hasMessage("/no/such/rules.yaml: rule file not found");
+    }
+
+    @Test
+    void unknownEventTypesInActiveListsAreAllowed() {
+        RuleSet rules = RuleSetParser.parse(HEADER.replace("[lesson_completed]", "[brand_new_event]") + "  []\n", "r.yaml");
+
+        assertThat(rules.isActive("brand_new_event")).isTrue();
+    }
+}
