@@ -12,7 +12,15 @@ public final class NudgeflowCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLine cli = commandLine();
+        int exitCode = cli.execute(args);
+        // Under application mode (Kubernetes operator, standalone-job) main() runs inside the JobManager:
+        // exiting the JVM after a successful `run` would take the JobManager down with it.
+        boolean ranJob = cli.getParseResult() != null && cli.getParseResult().subcommand() != null
+                && cli.getParseResult().subcommand().commandSpec().userObject() instanceof RunCommand;
+        if (exitCode != 0 || !ranJob) {
+            System.exit(exitCode);
+        }
     }
 
     public static CommandLine commandLine() {
