@@ -1,7 +1,7 @@
 package io.nudgeflow.demo;
 
 import io.nudgeflow.domain.ClockScale;
-import java.nio.ByteBuffer;
+import io.nudgeflow.io.AvroBytes;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +50,7 @@ final class EventFeeder implements Runnable {
                     return;
                 }
                 byte[] key = next.event().getUserId().getBytes(StandardCharsets.UTF_8);
-                producer.send(new ProducerRecord<>(topic, key, bytes(next.event().toByteBuffer())));
+                producer.send(new ProducerRecord<>(topic, key, AvroBytes.toArray(next.event().toByteBuffer())));
                 if (++sent % badEvery == 0) {
                     producer.send(new ProducerRecord<>(topic, key, "{not avro at all}".getBytes(StandardCharsets.UTF_8)));
                 }
@@ -58,11 +58,5 @@ final class EventFeeder implements Runnable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        byte[] out = new byte[buffer.remaining()];
-        buffer.get(out);
-        return out;
     }
 }

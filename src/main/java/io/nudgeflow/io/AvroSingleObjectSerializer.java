@@ -1,6 +1,5 @@
 package io.nudgeflow.io;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
@@ -32,9 +31,7 @@ public final class AvroSingleObjectSerializer<T extends SpecificRecord> implemen
     @Override
     public ProducerRecord<byte[], byte[]> serialize(T record, KafkaSinkContext context, Long timestamp) {
         try {
-            ByteBuffer buffer = encoder.encode(record);
-            byte[] value = new byte[buffer.remaining()];
-            buffer.get(value);
+            byte[] value = AvroBytes.toArray(encoder.encode(record));
             return new ProducerRecord<>(topic, key.apply(record).getBytes(StandardCharsets.UTF_8), value);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("Cannot encode " + type.getSimpleName(), e);

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nudgeflow.avro.UserEvent;
 import io.nudgeflow.domain.ClockScale;
+import io.nudgeflow.io.AvroBytes;
 import io.nudgeflow.io.AvroEventDecoder;
 import io.nudgeflow.io.DeadLetter;
 import io.nudgeflow.io.RawEvent;
 import io.nudgeflow.rules.RuleSetParser;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,10 +98,7 @@ class DecodeAndValidateHarnessTest {
                 .setEventTime(time).setTimezone(null).setValue(null).setProperties(Map.of()).build();
     }
 
-    private static byte[] avro(UserEvent event) throws java.io.IOException {
-        ByteBuffer buffer = event.toByteBuffer();
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.get(bytes);
-        return bytes;
+    private static byte[] avro(UserEvent event) {
+        return AvroBytes.singleObject(event);
     }
 }

@@ -8,13 +8,13 @@ import io.nudgeflow.avro.UserEvent;
 import io.nudgeflow.domain.ClockScale;
 import io.nudgeflow.embedded.EmbeddedKafka;
 import io.nudgeflow.flink.EngineSettings;
+import io.nudgeflow.io.AvroBytes;
 import io.nudgeflow.io.DeadLetterHeaders;
 import io.nudgeflow.io.KafkaSettings;
 import io.nudgeflow.io.Topics;
 import io.nudgeflow.pipeline.JobConfig;
 import io.nudgeflow.pipeline.LiveJob;
 import io.nudgeflow.rules.RuleSetParser;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,10 +152,8 @@ class LiveJobITCase {
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, Topics topics, UserEvent event) throws Exception {
-        ByteBuffer buffer = event.toByteBuffer();
-        byte[] value = new byte[buffer.remaining()];
-        buffer.get(value);
-        producer.send(new ProducerRecord<>(topics.userEvents(), event.getUserId().getBytes(StandardCharsets.UTF_8), value)).get();
+        producer.send(new ProducerRecord<>(topics.userEvents(), event.getUserId().getBytes(StandardCharsets.UTF_8),
+                AvroBytes.singleObject(event))).get();
     }
 
     private static void pollUntil(KafkaConsumer<byte[], byte[]> consumer, List<ConsumerRecord<byte[], byte[]>> into,
