@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * that the rule type fills in when it fires (e.g. {@code hours_inactive: "{hours_inactive}"}).
  */
 public record AttributeTemplate(Map<String, String> entries) implements Serializable {
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_][a-z0-9_]*)}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_][a-z0-9_]*(?:\\.[A-Za-z0-9_-]+)?)}");
 
     public static final AttributeTemplate NONE = new AttributeTemplate(Map.of());
 
@@ -32,7 +32,20 @@ public record AttributeTemplate(Map<String, String> entries) implements Serializ
         return names;
     }
 
-    /** Renders the attributes; sorted keys keep the output byte-identical across runs. */
+    /** This template with {@code more} entries added (a variant's attributes); {@code more} wins on conflicts. */
+    public AttributeTemplate plus(AttributeTemplate more) {
+        if (more.entries.isEmpty()) {
+            return this;
+        }
+        Map<String, String> merged = new java.util.HashMap<>(entries);
+        merged.putAll(more.entries);
+        return new AttributeTemplate(merged);
+    }
+
+    /**
+     * Renders the attributes; sorted keys keep the output byte-identical across runs. An attribute that
+     * renders empty is left out, so "cart_value if known" needs no special case.
+     */
     public Map<String, String> render(Map<String, String> variables) {
         TreeMap<String, String> out = new TreeMap<>();
         for (Map.Entry<String, String> e : entries.entrySet()) {
@@ -47,7 +60,9 @@ public record AttributeTemplate(Map<String, String> entries) implements Serializ
                 m.appendTail(sb);
                 value = sb.toString();
             }
-            out.put(e.getKey(), value);
+            if (!value.isEmpty()) {
+                out.put(e.getKey(), value);
+            }
         }
         return out;
     }

@@ -1,10 +1,15 @@
 package io.nudgeflow.domain;
 
-import java.util.Map;
 import java.util.Set;
 
 /** Fires on the event that completes the onboarding checklist. */
-public record ChecklistCompletedRule(String id, TriggerKind kind, AttributeTemplate attributes) implements Rule {
+public record ChecklistCompletedRule(RuleHeader header) implements Rule {
+
+    /** A counter keeps counting events that arrive late: SPEC section 6. */
+    @Override
+    public boolean appliesToLateEvents() {
+        return true;
+    }
 
     @Override
     public Set<String> variables() {
@@ -12,7 +17,7 @@ public record ChecklistCompletedRule(String id, TriggerKind kind, AttributeTempl
     }
 
     @Override
-    public Map<String, String> firesOn(EventFacts facts, UserState user, RuleSet rules) {
-        return facts.checklistCompleted() ? Map.of() : null;
+    public Firing onEvent(EventFacts facts, UserState user, RuleSet rules) {
+        return facts.checklistCompleted() ? Firing.PLAIN : null;
     }
 }

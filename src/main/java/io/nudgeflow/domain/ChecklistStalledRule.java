@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** Fires {@code after} the onboarding clock started (signup or first sighting) if the checklist is incomplete. */
-public record ChecklistStalledRule(String id, TriggerKind kind, Duration after, AttributeTemplate attributes) implements Rule {
+public record ChecklistStalledRule(RuleHeader header, Duration after) implements Rule {
 
     @Override
     public Set<String> variables() {
@@ -22,7 +22,12 @@ public record ChecklistStalledRule(String id, TriggerKind kind, Duration after, 
     }
 
     @Override
-    public Map<String, String> deadlineVariables(UserState user, long at, RuleSet rules) {
-        return Map.of("next_step", rules.onboarding().nextStep(user.checklistDone));
+    public Firing atDeadline(UserState user, long at, RuleSet rules) {
+        return Firing.of(Map.of("next_step", rules.onboarding().nextStep(user.checklistDone)));
+    }
+
+    @Override
+    public boolean cancels(DeferredTrigger deferred, EventFacts facts, UserState user, RuleSet rules) {
+        return user.checklistDone == rules.onboarding().completeMask();
     }
 }

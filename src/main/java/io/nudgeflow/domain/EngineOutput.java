@@ -11,4 +11,7 @@ public interface EngineOutput {
 
     /** Older than the user's newest event by more than the late tolerance: counters only. */
     default void lateBeyondTolerance(Event event) {}
+
+    /** The user asked to be forgotten: all of their state is gone. */
+    default void erased(Event event) {}
 }

@@ -25,10 +25,10 @@ public record FiredTrigger(
         String suppressedReason) {
 
     static FiredTrigger of(String userId, Rule rule, long fireTime, String causeEventId, Stage stage,
-            String ruleSetVersion, Map<String, String> attributes) {
+            String variant, String ruleSetVersion, Map<String, String> attributes, String suppressedReason) {
         String name = userId + '\u0000' + rule.id() + '\u0000' + fireTime + '\u0000' + (causeEventId == null ? "" : causeEventId);
         String id = UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
-        return new FiredTrigger(id, userId, rule.id(), rule.kind(), fireTime, causeEventId, stage, null,
-                ruleSetVersion, attributes, null);
+        return new FiredTrigger(id, userId, rule.id(), rule.kind(), fireTime, causeEventId, stage, variant,
+                ruleSetVersion, attributes, suppressedReason);
     }
 }

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** Fires at the last active event + {@code after}, if no active event came since (once per inactivity period). */
-public record InactivityRule(String id, TriggerKind kind, Duration after, AttributeTemplate attributes) implements Rule {
+public record InactivityRule(RuleHeader header, Duration after) implements Rule {
 
     @Override
     public Set<String> variables() {
@@ -22,10 +22,15 @@ public record InactivityRule(String id, TriggerKind kind, Duration after, Attrib
     }
 
     @Override
-    public Map<String, String> deadlineVariables(UserState user, long at, RuleSet rules) {
+    public Firing atDeadline(UserState user, long at, RuleSet rules) {
         long inactiveMs = at - user.lastActive;
-        return Map.of(
+        return Firing.of(Map.of(
                 "hours_inactive", Long.toString(inactiveMs / 3_600_000L),
-                "days_inactive", Long.toString(inactiveMs / LocalCalendar.DAY_MS));
+                "days_inactive", Long.toString(inactiveMs / LocalCalendar.DAY_MS)));
+    }
+
+    @Override
+    public boolean cancels(DeferredTrigger deferred, EventFacts facts, UserState user, RuleSet rules) {
+        return facts.active() && facts.withinTolerance();
     }
 }

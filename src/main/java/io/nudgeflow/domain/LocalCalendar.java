@@ -42,6 +42,19 @@ public final class LocalCalendar {
         return (int) Math.floorDiv(instantMs + offsetMs, DAY_MS);
     }
 
+    /** The local wall-clock time of the instant in the zone. */
+    public static java.time.LocalTime localTime(long instantMs, String zoneId) {
+        return Instant.ofEpochMilli(instantMs).atZone(zone(zoneId)).toLocalTime();
+    }
+
+    /**
+     * The instant of a local date and time in the zone. In a daylight-saving gap the time is pushed
+     * forward by the gap (02:30 on a spring-forward day is 03:30); in an overlap the earlier offset wins.
+     */
+    public static long instantAt(long epochDay, java.time.LocalTime time, String zoneId) {
+        return java.time.LocalDate.ofEpochDay(epochDay).atTime(time).atZone(zone(zoneId)).toInstant().toEpochMilli();
+    }
+
     private static int offsetSeconds(long instantMs, String zoneId) {
         return zone(zoneId).getRules().getOffset(Instant.ofEpochMilli(instantMs)).getTotalSeconds();
     }

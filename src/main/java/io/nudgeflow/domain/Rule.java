@@ -1,25 +1,49 @@
 package io.nudgeflow.domain;
 
 import java.io.Serializable;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * One rule of a rule set: an id, a kind, parameters and an attributes template. Each rule type decides
- * <em>when</em> it fires from the user's state; the engine does the rest (ids, stage, outputs). A deadline
- * type answers {@link #nextDeadline}; an event type answers {@link #firesOn}.
+ * One rule of a rule set: a {@link RuleHeader} (id, kind, attributes, cooldown, experiment) and the
+ * parameters of its type. Each type decides <em>when</em> it fires from the user's state; the engine does
+ * the rest (guardrails, ids, stage, outputs). A deadline type answers {@link #nextDeadline} and
+ * {@link #atDeadline}; an event type answers {@link #onEvent}.
  */
 public sealed interface Rule extends Serializable
-        permits InactivityRule, ChecklistCompletedRule, ChecklistStalledRule {
+        permits InactivityRule, ChecklistCompletedRule, ChecklistStalledRule, StreakRule, StreakAtRiskRule,
+                CountRule, CumulativeValueRule, RepeatedWithoutRule, NotFollowedRule, OnEventRule {
 
-    String id();
+    RuleHeader header();
 
-    TriggerKind kind();
+    default String id() {
+        return header().id();
+    }
 
-    AttributeTemplate attributes();
+    default TriggerKind kind() {
+        return header().kind();
+    }
+
+    default AttributeTemplate attributes() {
+        return header().attributes();
+    }
 
     /** The placeholders this rule type can fill in its attributes. */
     Set<String> variables();
+
+    /** Whether {@link #onEvent} also sees events older than the late tolerance (which update counters only). */
+    default boolean appliesToLateEvents() {
+        return false;
+    }
+
+    /** The event types whose count ({@code count:TYPE}) the engine must keep for this rule. */
+    default String countedEvent() {
+        return null;
+    }
+
+    /** The event type whose value the engine must sum ({@code sum:TYPE}) for this rule. */
+    default String summedEvent() {
+        return null;
+    }
 
     /**
      * The instant strictly after the user's clock at which this rule is next due, or {@link UserState#NONE}.
@@ -29,13 +53,18 @@ public sealed interface Rule extends Serializable
         return UserState.NONE;
     }
 
-    /** The template variables when the rule fires at its deadline {@code at}. */
-    default Map<String, String> deadlineVariables(UserState user, long at, RuleSet rules) {
-        return Map.of();
+    /** Called when the user's clock reaches this rule's deadline; returns the firing, or null. */
+    default Firing atDeadline(UserState user, long at, RuleSet rules) {
+        return null;
     }
 
-    /** The template variables if the rule fires on the event just applied, else null. */
-    default Map<String, String> firesOn(EventFacts facts, UserState user, RuleSet rules) {
+    /** Called after an event was applied; may update the rule's memory; returns the firing, or null. */
+    default Firing onEvent(EventFacts facts, UserState user, RuleSet rules) {
         return null;
+    }
+
+    /** Whether this event removes the reason of a trigger of this rule deferred by quiet hours. */
+    default boolean cancels(DeferredTrigger deferred, EventFacts facts, UserState user, RuleSet rules) {
+        return false;
     }
 }

@@ -13,6 +13,7 @@ import java.util.Set;
  * @param version recorded on every trigger as {@code rule_set_version}
  * @param dedupWindow an event id seen for the user within this span of event time is ignored
  * @param lateTolerance events older than the user's newest by more than this update counters only
+ * @param guardrails frequency cap, quiet hours, staleness, consent and erasure events
  */
 public record RuleSet(
         String version,
@@ -21,6 +22,7 @@ public record RuleSet(
         LifecycleSettings lifecycle,
         Duration dedupWindow,
         Duration lateTolerance,
+        Guardrails guardrails,
         List<Rule> rules) implements Serializable {
 
     public RuleSet {

@@ -1,31 +1,53 @@
 package io.nudgeflow.domain;
 
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The engine: a deterministic function of (user state, event or instant, rules) to (state', outputs,
- * next deadline). No Flink, no wall clock: the caller says what time it is.
+ * The engine: a deterministic function of (user state, event or instant, rules, wall clock) to
+ * (state', outputs, next deadline). No Flink and no clock of its own: the caller says what time it is.
  *
- * <p>Before an event is applied, every deadline that falls before it is fired first ({@link #advanceTo}), so
- * a user's outputs depend only on that user's events in order and never on when a timer happened to fire.
- * That is what makes replay deterministic at any parallelism and lets the live job fire deadlines from
- * processing-time timers with the same code.
+ * <p>Before an event is applied, every deadline that falls strictly before it is fired first
+ * ({@link #advanceTo}), so a user's outputs depend only on that user's events in order and never on when a
+ * timer happened to fire. That is what makes replay deterministic at any parallelism and lets the live job
+ * fire deadlines from processing-time timers with the same code.
  */
 public final class UserEngine {
+    /** Pass as {@code wallNow} in replay: there is no wall clock, so nothing is stale. */
+    public static final long NO_WALL_CLOCK = UserState.NONE;
+
     private final RuleSet rules;
     private final List<Rule> ruleList;
+    private final Map<String, Rule> ruleById = new HashMap<>();
+    private final Guardrails guardrails;
     private final long dedupWindowMs;
     private final long lateToleranceMs;
+    private final Set<String> countedEvents = new HashSet<>();
+    private final Set<String> summedEvents = new HashSet<>();
     /** Scratch space for the rules due at one deadline; the engine is used by one thread at a time. */
     private final boolean[] due;
 
     public UserEngine(RuleSet rules) {
         this.rules = rules;
         this.ruleList = rules.rules();
+        this.guardrails = rules.guardrails();
         this.dedupWindowMs = rules.dedupWindow().toMillis();
         this.lateToleranceMs = rules.lateTolerance().toMillis();
         this.due = new boolean[ruleList.size()];
+        for (Rule rule : ruleList) {
+            ruleById.put(rule.id(), rule);
+            if (rule.countedEvent() != null) {
+                countedEvents.add(rule.countedEvent());
+            }
+            if (rule.summedEvent() != null) {
+                summedEvents.add(rule.summedEvent());
+            }
+        }
     }
 
     public RuleSet rules() {
@@ -36,9 +58,15 @@ public final class UserEngine {
      * Applies one event to a user.
      *
      * @param existing the user's state, or null at first sighting
-     * @return the user's state after the event (a new object at first sighting, else {@code existing})
+     * @param wallNow the wall clock (live) for the staleness guardrail, or {@link #NO_WALL_CLOCK} (replay)
+     * @return the user's state after the event (a new object at first sighting, else {@code existing}), or
+     *     null when the event erased the user
      */
-    public UserState onEvent(UserState existing, Event event, EngineOutput out) {
+    public UserState onEvent(UserState existing, Event event, long wallNow, EngineOutput out) {
+        if (event.type().equals(guardrails.erasureEvent())) {
+            out.erased(event);
+            return null;
+        }
         long idHash = EventIds.hash(event.eventId());
         UserState s;
         if (existing == null) {
@@ -50,7 +78,7 @@ public final class UserEngine {
             s = existing;
             // Deadlines strictly before the event fire first. One at the event's very instant stays pending:
             // the event wins the tie (a lesson at exactly last lesson + 24 h is not "24 h inactive").
-            advanceTo(s, event.userId(), event.time() - 1, out);
+            advanceTo(s, event.userId(), event.time() - 1, wallNow, out);
         }
         long now = Math.max(event.time(), s.clock);
 
@@ -64,27 +92,49 @@ public final class UserEngine {
                 s.zone = event.zone();
             }
         }
+        applyConsent(s, event);
         boolean active = rules.isActive(event.type());
+        int runBefore = s.currentRun();
         if (active && withinTolerance) {
             s.markActiveDay(LocalCalendar.epochDay(event.time(), s.zone));
             s.lastActive = Math.max(s.lastActive, event.time());
+        }
+        long countBefore = 0;
+        long countAfter = 0;
+        if (countedEvents.contains(event.type())) {
+            int key = RuleMemory.key("count:" + event.type());
+            countBefore = s.memory.counter(key);
+            countAfter = countBefore + 1;
+            s.memory.setCounter(key, countAfter);
+        }
+        long sumBefore = 0;
+        long sumAfter = 0;
+        if (summedEvents.contains(event.type())) {
+            int key = RuleMemory.key("sum:" + event.type());
+            sumBefore = s.memory.counter(key);
+            sumAfter = sumBefore + (event.value() == null ? 0 : Math.round(event.value() * 100));
+            s.memory.setCounter(key, sumAfter);
         }
         boolean checklistCompleted = applyOnboarding(s, event);
         s.rememberId(idHash, event.time(), s.newestEventTime - dedupWindowMs);
 
         evaluateStage(s, event.userId(), now, active && withinTolerance, out);
-        EventFacts facts = new EventFacts(event, active, withinTolerance, checklistCompleted);
+        EventFacts facts = new EventFacts(event, active, withinTolerance, checklistCompleted,
+                runBefore, s.currentRun(), countBefore, countAfter, sumBefore, sumAfter);
+        cancelDeferred(s, facts);
         for (Rule rule : ruleList) {
-            Map<String, String> variables = rule.firesOn(facts, s, rules);
-            if (variables != null) {
-                fire(rule, event.userId(), event.time(), event.eventId(), s, variables, out);
+            if (withinTolerance || rule.appliesToLateEvents()) {
+                Firing firing = rule.onEvent(facts, s, rules);
+                if (firing != null) {
+                    decide(s, event.userId(), rule, event.time(), event.eventId(), firing, false, wallNow, out);
+                }
             }
         }
         return s;
     }
 
     /** Moves the user's clock forward to {@code to}, firing every deadline in (clock, to] in time order. */
-    public void advanceTo(UserState s, String userId, long to, EngineOutput out) {
+    public void advanceTo(UserState s, String userId, long to, long wallNow, EngineOutput out) {
         while (true) {
             long at = nextDeadline(s);
             if (at == UserState.NONE || at > to) {
@@ -97,9 +147,13 @@ public final class UserEngine {
             for (int i = 0; i < ruleList.size(); i++) {
                 if (due[i]) {
                     Rule rule = ruleList.get(i);
-                    fire(rule, userId, at, null, s, rule.deadlineVariables(s, at, rules), out);
+                    Firing firing = rule.atDeadline(s, at, rules);
+                    if (firing != null) {
+                        decide(s, userId, rule, at, null, firing, true, wallNow, out);
+                    }
                 }
             }
+            releaseDeferred(s, userId, at, wallNow, out);
             s.clock = at;
         }
         if (to > s.clock) {
@@ -107,13 +161,24 @@ public final class UserEngine {
         }
     }
 
-    /** The earliest instant after the user's clock at which a rule or the lifecycle is due, or NONE. */
+    /** The earliest instant after the user's clock at which a rule, a deferred trigger or the lifecycle is due. */
     public long nextDeadline(UserState s) {
         long next = Lifecycle.nextDeadline(s, rules);
         for (Rule rule : ruleList) {
             next = Lifecycle.earliestAfter(s.clock, next, rule.nextDeadline(s, rules));
         }
+        for (DeferredTrigger d : s.deferred) {
+            next = Lifecycle.earliestAfter(s.clock, next, d.deferTo());
+        }
         return next;
+    }
+
+    private void applyConsent(UserState s, Event event) {
+        if (event.type().equals(guardrails.optOutEvent())) {
+            s.setFlag(UserState.FLAG_OPTED_OUT);
+        } else if (event.type().equals(guardrails.optInEvent())) {
+            s.clearFlag(UserState.FLAG_OPTED_OUT);
+        }
     }
 
     /** Marks the checklist step of this event; returns whether it completed the checklist just now. */
@@ -145,9 +210,107 @@ public final class UserEngine {
         }
     }
 
-    private void fire(Rule rule, String userId, long at, String causeEventId, UserState s,
-            Map<String, String> variables, EngineOutput out) {
-        out.trigger(FiredTrigger.of(userId, rule, at, causeEventId, s.stage, rules.version(),
-                rule.attributes().render(variables)));
+    /** Drops deferred triggers whose reason this event removed (or whose rule no longer exists). */
+    private void cancelDeferred(UserState s, EventFacts facts) {
+        if (s.deferred.isEmpty()) {
+            return;
+        }
+        List<DeferredTrigger> kept = new ArrayList<>();
+        for (DeferredTrigger d : s.deferred) {
+            Rule rule = ruleById.get(d.ruleId());
+            if (rule != null && !rule.cancels(d, facts, s, rules)) {
+                kept.add(d);
+            }
+        }
+        s.deferred = kept.isEmpty() ? List.of() : kept;
+    }
+
+    private void releaseDeferred(UserState s, String userId, long at, long wallNow, EngineOutput out) {
+        if (s.deferred.isEmpty()) {
+            return;
+        }
+        List<DeferredTrigger> waiting = new ArrayList<>();
+        for (DeferredTrigger d : s.deferred) {
+            Rule rule = ruleById.get(d.ruleId());
+            if (d.deferTo() != at) {
+                waiting.add(d);
+            } else if (rule != null) {
+                emit(s, userId, rule, at, d.causeEventId(), d.variables(), true, wallNow, out);
+            }
+        }
+        s.deferred = waiting.isEmpty() ? List.of() : waiting;
+    }
+
+    /** A rule fired at {@code dueAt}: apply its cooldown and quiet hours, then emit. */
+    private void decide(UserState s, String userId, Rule rule, long dueAt, String causeEventId, Firing firing,
+            boolean deadline, long wallNow, EngineOutput out) {
+        if (rule.header().cooldown() != null) {
+            int key = RuleMemory.key("cooldown:" + rule.id());
+            long[] last = s.memory.get(key);
+            if (last != null && dueAt < last[0] + rule.header().cooldown().toMillis()) {
+                return;
+            }
+            s.memory.put(key, new long[] {dueAt});
+        }
+        if (guardrails.quietStart() != null && guardrails.quietKinds().contains(rule.kind())) {
+            LocalTime local = LocalCalendar.localTime(dueAt, s.zone);
+            if (inQuietHours(local)) {
+                s.addDeferred(new DeferredTrigger(rule.id(), dueAt, quietHoursEnd(dueAt, local, s.zone), causeEventId,
+                        firing.group(), new java.util.TreeMap<>(firing.variables())));
+                return;
+            }
+        }
+        emit(s, userId, rule, dueAt, causeEventId, firing.variables(), deadline, wallNow, out);
+    }
+
+    /** The guardrails at emission, in order: stale, opted out, holdout, frequency cap. */
+    private void emit(UserState s, String userId, Rule rule, long fireTime, String causeEventId,
+            Map<String, String> variables, boolean deadline, long wallNow, EngineOutput out) {
+        Experiment experiment = rule.header().experiment();
+        Experiment.Assignment arm = experiment == null ? null : experiment.assign(userId);
+        AttributeTemplate template = rule.attributes();
+        if (arm != null && arm.variant() != null) {
+            template = template.plus(arm.variant().attributes());
+        }
+        String suppressed = null;
+        if (deadline && wallNow != NO_WALL_CLOCK && wallNow - fireTime > guardrails.staleAfter().toMillis()) {
+            suppressed = "STALE";
+        } else if (s.hasFlag(UserState.FLAG_OPTED_OUT)) {
+            suppressed = "OPTED_OUT";
+        } else if (arm != null && arm.holdout()) {
+            suppressed = "HOLDOUT";
+        } else if (guardrails.frequencyCapPerLocalDay() > 0) {
+            int day = LocalCalendar.epochDay(fireTime, s.zone);
+            if (s.capDay != day) {
+                s.capDay = day;
+                s.capCount = 0;
+            }
+            if (s.capCount >= guardrails.frequencyCapPerLocalDay()) {
+                suppressed = "FREQUENCY_CAP";
+            } else {
+                s.capCount++;
+            }
+        }
+        out.trigger(FiredTrigger.of(userId, rule, fireTime, causeEventId, s.stage,
+                arm == null || arm.variant() == null ? null : arm.variant().name(), rules.version(),
+                template.render(variables), suppressed));
+    }
+
+    private boolean inQuietHours(LocalTime t) {
+        LocalTime start = guardrails.quietStart();
+        LocalTime end = guardrails.quietEnd();
+        return start.isBefore(end)
+                ? !t.isBefore(start) && t.isBefore(end)
+                : !t.isBefore(start) || t.isBefore(end);
+    }
+
+    /** The next end of quiet hours after an instant inside them, in the user's zone. */
+    private long quietHoursEnd(long at, LocalTime local, String zone) {
+        long day = LocalCalendar.epochDay(at, zone);
+        boolean wrapsMidnight = guardrails.quietEnd().isBefore(guardrails.quietStart());
+        if (wrapsMidnight && !local.isBefore(guardrails.quietStart())) {
+            day++;
+        }
+        return LocalCalendar.instantAt(day, guardrails.quietEnd(), zone);
     }
 }

@@ -13,6 +13,7 @@ public final class UserState {
     public static final long NONE = Long.MIN_VALUE;
 
     static final int FLAG_START_EVENT_SEEN = 1;
+    static final int FLAG_OPTED_OUT = 2;
 
     long firstSeen;
     /** When the onboarding clock started: first sighting, or the first start event (signup). */
@@ -38,6 +39,13 @@ public final class UserState {
     /** Recently seen event ids for dedup: pairs (hash, event time), {@code recentIdCount} pairs used. */
     long[] recentIds = EMPTY;
     int recentIdCount;
+    /** Frequency cap: the local day counted and how many triggers went out on it. */
+    int capDay;
+    int capCount;
+    /** Counters, sums, pending carts, recent failures: what the rules remember. */
+    final RuleMemory memory = new RuleMemory();
+    /** Triggers waiting for the end of quiet hours, usually none. */
+    java.util.List<DeferredTrigger> deferred = java.util.List.of();
 
     private static final long[] EMPTY = new long[0];
 
@@ -75,6 +83,25 @@ public final class UserState {
         return recentIdCount;
     }
 
+    public boolean optedOut() {
+        return hasFlag(FLAG_OPTED_OUT);
+    }
+
+    public java.util.List<DeferredTrigger> deferredTriggers() {
+        return deferred;
+    }
+
+    /** Consecutive active local days ending at the newest active day (at most 64). */
+    int currentRun() {
+        return activeDaysBits == 0 ? 0 : Long.numberOfTrailingZeros(~activeDaysBits);
+    }
+
+    void addDeferred(DeferredTrigger d) {
+        java.util.List<DeferredTrigger> more = new java.util.ArrayList<>(deferred);
+        more.add(d);
+        deferred = more;
+    }
+
     /** Since when the user counts as inactive: the last active event, else the first sighting. */
     long inactiveSince() {
         return lastActive != NONE ? lastActive : firstSeen;
@@ -86,6 +113,10 @@ public final class UserState {
 
     void setFlag(int flag) {
         flags |= flag;
+    }
+
+    void clearFlag(int flag) {
+        flags &= ~flag;
     }
 
     // ---- active days ----
@@ -172,6 +203,10 @@ public final class UserState {
                 && activeDaysBits == other.activeDaysBits
                 && checklistDone == other.checklistDone
                 && flags == other.flags
+                && capDay == other.capDay
+                && capCount == other.capCount
+                && memory.equals(other.memory)
+                && deferred.equals(other.deferred)
                 && Arrays.equals(recentIds, 0, 2 * recentIdCount, other.recentIds, 0, 2 * other.recentIdCount);
     }
 
@@ -184,6 +219,7 @@ public final class UserState {
     public String toString() {
         return "UserState{stage=" + stage + ", clock=" + clock + ", lastActive=" + lastActive
                 + ", zone=" + zone + ", activeDays=" + Long.toBinaryString(activeDaysBits) + "@" + activeDaysAnchor
-                + ", checklist=" + Integer.toBinaryString(checklistDone) + ", recentIds=" + recentIdCount + "}";
+                + ", checklist=" + Integer.toBinaryString(checklistDone) + ", recentIds=" + recentIdCount
+                + ", memorySlots=" + memory.size() + ", deferred=" + deferred.size() + "}";
     }
 }

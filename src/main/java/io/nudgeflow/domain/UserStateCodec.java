@@ -8,7 +8,8 @@ import java.util.Arrays;
  *
  * <p>Layout (version 1): version byte, presence bits, the user's clock as an absolute varlong, every other
  * instant as a zig-zag varlong delta to the clock (small numbers, one to four bytes), then stage, zone,
- * active-day bits, checklist, flags and the recent event ids. A hand-written codec rather than a
+ * active-day bits, checklist, flags, the recent event ids and — only when present — the frequency-cap
+ * counter, the rules' memory slots and triggers deferred by quiet hours. A hand-written codec rather than a
  * reflective serializer keeps a typical user near 30 bytes and makes the format explicit; the version byte
  * lets a later release read older state after a restore from a savepoint.
  */
@@ -19,6 +20,9 @@ public final class UserStateCodec {
     private static final int HAS_STAGE = 2;
     private static final int HAS_ZONE = 4;
     private static final int HAS_ACTIVE_DAYS = 8;
+    private static final int HAS_CAP = 16;
+    private static final int HAS_MEMORY = 32;
+    private static final int HAS_DEFERRED = 64;
 
     private UserStateCodec() {}
 
@@ -28,7 +32,10 @@ public final class UserStateCodec {
         int presence = (s.lastActive != UserState.NONE ? HAS_LAST_ACTIVE : 0)
                 | (s.stage != null ? HAS_STAGE : 0)
                 | (s.zone != null ? HAS_ZONE : 0)
-                | (s.activeDaysBits != 0 ? HAS_ACTIVE_DAYS : 0);
+                | (s.activeDaysBits != 0 ? HAS_ACTIVE_DAYS : 0)
+                | (s.capCount != 0 ? HAS_CAP : 0)
+                | (s.memory.size() != 0 ? HAS_MEMORY : 0)
+                | (!s.deferred.isEmpty() ? HAS_DEFERRED : 0);
         w.writeVarInt(presence);
         w.writeSignedVarLong(s.clock);
         w.writeSignedVarLong(s.clock - s.firstSeen);
@@ -54,6 +61,36 @@ public final class UserStateCodec {
         for (int i = 0; i < s.recentIdCount; i++) {
             w.writeLong(s.recentIds[2 * i]);
             w.writeSignedVarLong(s.clock - s.recentIds[2 * i + 1]);
+        }
+        if (s.capCount != 0) {
+            w.writeSignedVarLong(s.capDay);
+            w.writeVarInt(s.capCount);
+        }
+        if (s.memory.size() != 0) {
+            w.writeVarInt(s.memory.size());
+            for (int i = 0; i < s.memory.size(); i++) {
+                w.writeInt(s.memory.keyAt(i));
+                long[] values = s.memory.valuesAt(i);
+                w.writeVarInt(values.length);
+                for (long v : values) {
+                    w.writeSignedVarLong(v);
+                }
+            }
+        }
+        if (!s.deferred.isEmpty()) {
+            w.writeVarInt(s.deferred.size());
+            for (DeferredTrigger d : s.deferred) {
+                w.writeString(d.ruleId());
+                w.writeSignedVarLong(s.clock - d.dueAt());
+                w.writeSignedVarLong(s.clock - d.deferTo());
+                w.writeNullableString(d.causeEventId());
+                w.writeNullableString(d.group());
+                w.writeVarInt(d.variables().size());
+                for (java.util.Map.Entry<String, String> e : new java.util.TreeMap<>(d.variables()).entrySet()) {
+                    w.writeString(e.getKey());
+                    w.writeString(e.getValue());
+                }
+            }
         }
         return w.toByteArray();
     }
@@ -92,6 +129,39 @@ public final class UserStateCodec {
             s.recentIds[2 * i] = r.readLong();
             s.recentIds[2 * i + 1] = s.clock - r.readSignedVarLong();
         }
+        if ((presence & HAS_CAP) != 0) {
+            s.capDay = (int) r.readSignedVarLong();
+            s.capCount = r.readVarInt();
+        }
+        if ((presence & HAS_MEMORY) != 0) {
+            int slots = r.readVarInt();
+            for (int i = 0; i < slots; i++) {
+                int key = r.readInt();
+                long[] values = new long[r.readVarInt()];
+                for (int j = 0; j < values.length; j++) {
+                    values[j] = r.readSignedVarLong();
+                }
+                s.memory.put(key, values);
+            }
+        }
+        if ((presence & HAS_DEFERRED) != 0) {
+            int n = r.readVarInt();
+            java.util.List<DeferredTrigger> deferred = new java.util.ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                String ruleId = r.readString();
+                long dueAt = s.clock - r.readSignedVarLong();
+                long deferTo = s.clock - r.readSignedVarLong();
+                String cause = r.readNullableString();
+                String group = r.readNullableString();
+                int vars = r.readVarInt();
+                java.util.Map<String, String> variables = new java.util.TreeMap<>();
+                for (int j = 0; j < vars; j++) {
+                    variables.put(r.readString(), r.readString());
+                }
+                deferred.add(new DeferredTrigger(ruleId, dueAt, deferTo, cause, group, variables));
+            }
+            s.deferred = deferred;
+        }
         return s;
     }
 
@@ -125,6 +195,20 @@ public final class UserStateCodec {
             ensure(8);
             for (int i = 7; i >= 0; i--) {
                 buf[pos++] = (byte) (v >>> (8 * i));
+            }
+        }
+
+        void writeInt(int v) {
+            ensure(4);
+            for (int i = 3; i >= 0; i--) {
+                buf[pos++] = (byte) (v >>> (8 * i));
+            }
+        }
+
+        void writeNullableString(String s) {
+            writeByte((byte) (s == null ? 0 : 1));
+            if (s != null) {
+                writeString(s);
             }
         }
 
@@ -186,6 +270,18 @@ public final class UserStateCodec {
                 v = (v << 8) | (buf[pos++] & 0xFF);
             }
             return v;
+        }
+
+        int readInt() {
+            int v = 0;
+            for (int i = 0; i < 4; i++) {
+                v = (v << 8) | (buf[pos++] & 0xFF);
+            }
+            return v;
+        }
+
+        String readNullableString() {
+            return readByte() == 0 ? null : readString();
         }
 
         String readString() {

@@ -1,6 +1,7 @@
 package io.nudgeflow.flink;
 
 import io.nudgeflow.domain.ClockScale;
+import io.nudgeflow.domain.UserEngine;
 import io.nudgeflow.domain.UserState;
 import java.io.Serializable;
 import org.apache.flink.streaming.api.TimerService;
@@ -14,6 +15,9 @@ public sealed interface TimeMode extends Serializable {
 
     /** The instant the engine may advance to when the timer at {@code timerTimestamp} fires. */
     long advanceTarget(TimerService timers, long timerTimestamp);
+
+    /** The wall clock for the staleness guardrail; {@code UserEngine.NO_WALL_CLOCK} in replay. */
+    long wallNow(TimerService timers);
 
     /** What {@code emitted_at} says for an output decided at event time {@code decidedAt}. */
     long emittedAt(TimerService timers, long decidedAt);
@@ -42,8 +46,13 @@ public sealed interface TimeMode extends Serializable {
         }
 
         @Override
-        public long emittedAt(TimerService timers, long decidedAt) {
+        public long wallNow(TimerService timers) {
             return clock.toSim(timers.currentProcessingTime());
+        }
+
+        @Override
+        public long emittedAt(TimerService timers, long decidedAt) {
+            return wallNow(timers);
         }
 
         @Override
@@ -62,6 +71,11 @@ public sealed interface TimeMode extends Serializable {
         @Override
         public long advanceTarget(TimerService timers, long timerTimestamp) {
             return timerTimestamp;
+        }
+
+        @Override
+        public long wallNow(TimerService timers) {
+            return UserEngine.NO_WALL_CLOCK;
         }
 
         /** The simulated clock: byte-identical output across runs. */

@@ -44,10 +44,16 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, UserE
         emitter.bind(ctx, out);
         UserState before = load();
         long oldDeadline = before == null ? UserState.NONE : engine.nextDeadline(before);
-        UserState after = engine.onEvent(before, toDomain(event), emitter);
+        TimeMode time = settings.timeMode();
+        UserState after = engine.onEvent(before, toDomain(event), time.wallNow(ctx.timerService()), emitter);
         emitter.events.inc();
+        if (after == null) {
+            userState.clear(); // erasure: nothing of the user stays, the next checkpoint has no trace of them
+            time.reschedule(ctx.timerService(), oldDeadline, UserState.NONE);
+            return;
+        }
         store(after);
-        settings.timeMode().reschedule(ctx.timerService(), oldDeadline, engine.nextDeadline(after));
+        time.reschedule(ctx.timerService(), oldDeadline, engine.nextDeadline(after));
     }
 
     @Override
@@ -58,9 +64,11 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, UserE
         }
         emitter.bind(ctx, out);
         long oldDeadline = engine.nextDeadline(state);
-        engine.advanceTo(state, ctx.getCurrentKey(), settings.timeMode().advanceTarget(ctx.timerService(), timestamp), emitter);
+        TimeMode time = settings.timeMode();
+        engine.advanceTo(state, ctx.getCurrentKey(), time.advanceTarget(ctx.timerService(), timestamp),
+                time.wallNow(ctx.timerService()), emitter);
         store(state);
-        settings.timeMode().reschedule(ctx.timerService(), oldDeadline, engine.nextDeadline(state));
+        time.reschedule(ctx.timerService(), oldDeadline, engine.nextDeadline(state));
     }
 
     private static Event toDomain(UserEvent event) {
@@ -84,6 +92,7 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, UserE
         final Counter segmentChanges;
         final Counter duplicates;
         final Counter lateEvents;
+        final Counter erasures;
         private Context ctx;
         private Collector<Trigger> out;
 
@@ -94,6 +103,7 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, UserE
             segmentChanges = metrics.counter("segmentChanges");
             duplicates = metrics.counter("duplicateEventsIgnored");
             lateEvents = metrics.counter("lateEventsBeyondTolerance");
+            erasures = metrics.counter("usersErased");
         }
 
         void bind(Context ctx, Collector<Trigger> out) {
@@ -128,6 +138,11 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, UserE
         @Override
         public void lateBeyondTolerance(Event event) {
             lateEvents.inc();
+        }
+
+        @Override
+        public void erased(Event event) {
+            erasures.inc();
         }
     }
 }

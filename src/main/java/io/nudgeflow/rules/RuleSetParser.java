@@ -7,13 +7,25 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.nudgeflow.domain.AttributeTemplate;
 import io.nudgeflow.domain.ChecklistCompletedRule;
 import io.nudgeflow.domain.ChecklistStalledRule;
+import io.nudgeflow.domain.CountRule;
+import io.nudgeflow.domain.CumulativeValueRule;
 import io.nudgeflow.domain.Durations;
+import io.nudgeflow.domain.Experiment;
+import io.nudgeflow.domain.Guardrails;
 import io.nudgeflow.domain.InactivityRule;
 import io.nudgeflow.domain.LifecycleSettings;
+import io.nudgeflow.domain.NotFollowedRule;
+import io.nudgeflow.domain.OnEventRule;
 import io.nudgeflow.domain.OnboardingSettings;
+import io.nudgeflow.domain.RepeatedWithoutRule;
 import io.nudgeflow.domain.Rule;
+import io.nudgeflow.domain.RuleHeader;
 import io.nudgeflow.domain.RuleSet;
+import io.nudgeflow.domain.StreakAtRiskRule;
+import io.nudgeflow.domain.StreakRule;
 import io.nudgeflow.domain.TriggerKind;
+import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -43,9 +55,23 @@ public final class RuleSetParser {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern RULE_ID = Pattern.compile("[a-z][a-z0-9_]{0,63}");
     private static final Set<String> TOP_LEVEL = Set.of(
-            "version", "active_events", "onboarding", "lifecycle", "dedup_window", "late_tolerance", "rules");
-    private static final Set<String> RULE_TYPES = new LinkedHashSet<>(List.of(
-            "inactivity", "checklist_completed", "checklist_stalled"));
+            "version", "active_events", "onboarding", "lifecycle", "dedup_window", "late_tolerance", "guardrails", "rules");
+    private static final List<String> COMMON_RULE_FIELDS = List.of("id", "kind", "type", "attributes", "cooldown", "experiment");
+    /** Each rule type and its own parameters. */
+    private static final Map<String, List<String>> RULE_TYPES = new LinkedHashMap<>();
+
+    static {
+        RULE_TYPES.put("inactivity", List.of("after"));
+        RULE_TYPES.put("checklist_completed", List.of());
+        RULE_TYPES.put("checklist_stalled", List.of("after"));
+        RULE_TYPES.put("streak", List.of("days"));
+        RULE_TYPES.put("streak_at_risk", List.of("at_local", "min_streak"));
+        RULE_TYPES.put("count", List.of("event", "count"));
+        RULE_TYPES.put("cumulative_value", List.of("event", "threshold"));
+        RULE_TYPES.put("repeated_without", List.of("event", "count", "within", "reset_on", "group_by"));
+        RULE_TYPES.put("not_followed", List.of("event", "followed_by", "within"));
+        RULE_TYPES.put("on_event", List.of("event", "cancel_on"));
+    }
 
     private final String source;
     private final LineIndex lines;
@@ -110,6 +136,7 @@ public final class RuleSetParser {
         LifecycleSettings lifecycle = lifecycle(root.get("lifecycle"));
         Duration dedup = optionalDuration(root, "", "dedup_window", null, Duration.ofHours(24));
         Duration late = optionalDuration(root, "", "late_tolerance", null, Duration.ofHours(24));
+        Guardrails guardrails = guardrails(root.get("guardrails"));
 
         JsonNode rulesNode = required(root, "", "rules", null);
         if (!rulesNode.isArray()) {
@@ -124,7 +151,7 @@ public final class RuleSetParser {
             }
             rules.add(rule);
         }
-        return new RuleSet(version, active, onboarding, lifecycle, dedup, late, rules);
+        return new RuleSet(version, active, onboarding, lifecycle, dedup, late, guardrails, rules);
     }
 
     private OnboardingSettings onboarding(JsonNode node) {
@@ -159,6 +186,49 @@ public final class RuleSetParser {
                 optionalDuration(node, at, "returning_for", null, d.returningFor()));
     }
 
+    private Guardrails guardrails(JsonNode node) {
+        Guardrails d = Guardrails.defaults();
+        if (node == null) {
+            return d;
+        }
+        String at = "/guardrails";
+        rejectUnknown(node, at, Set.of("frequency_cap_per_local_day", "quiet_hours", "staleness", "consent", "erasure_event"), null);
+        int cap = optionalInt(node, at, "frequency_cap_per_local_day", d.frequencyCapPerLocalDay(), 0, 1000);
+        LocalTime quietStart = d.quietStart();
+        LocalTime quietEnd = d.quietEnd();
+        Set<TriggerKind> quietKinds = d.quietKinds();
+        JsonNode quiet = node.get("quiet_hours");
+        if (quiet != null && (quiet.isNull() || (quiet.isBoolean() && !quiet.asBoolean()) || "off".equals(quiet.asText()))) {
+            quietStart = null;
+        } else if (quiet != null) {
+            String q = at + "/quiet_hours";
+            rejectUnknown(quiet, q, Set.of("start", "end", "kinds"), null);
+            quietStart = localTime(required(quiet, q, "start", null), q + "/start", null, "start");
+            quietEnd = localTime(required(quiet, q, "end", null), q + "/end", null, "end");
+            if (quietStart.equals(quietEnd)) {
+                throw error(q, null, "quiet_hours", "start and end are equal; write 'quiet_hours: off' to disable");
+            }
+            if (quiet.has("kinds")) {
+                quietKinds = new LinkedHashSet<>();
+                List<String> names = stringList(quiet.get("kinds"), q + "/kinds", null);
+                for (int i = 0; i < names.size(); i++) {
+                    quietKinds.add(kind(names.get(i), q + "/kinds/" + i, null, "kinds"));
+                }
+            }
+        }
+        Duration stale = optionalDuration(node, at, "staleness", null, d.staleAfter());
+        String optOut = d.optOutEvent();
+        String optIn = d.optInEvent();
+        JsonNode consent = node.get("consent");
+        if (consent != null) {
+            rejectUnknown(consent, at + "/consent", Set.of("opt_out_event", "opt_in_event"), null);
+            optOut = requiredText(consent, at + "/consent", "opt_out_event", null);
+            optIn = requiredText(consent, at + "/consent", "opt_in_event", null);
+        }
+        String erasure = node.has("erasure_event") ? requiredText(node, at, "erasure_event", null) : d.erasureEvent();
+        return new Guardrails(cap, quietStart, quietEnd, quietKinds, stale, optOut, optIn, erasure);
+    }
+
     private Rule rule(JsonNode node, String at) {
         if (!node.isObject()) {
             throw error(at, null, null, "a rule is a mapping with id, kind, type and its parameters");
@@ -167,37 +237,123 @@ public final class RuleSetParser {
         if (!RULE_ID.matcher(id).matches()) {
             throw error(at + "/id", id, "id", "must be lower_snake_case, start with a letter, at most 64 characters");
         }
-        String kindText = requiredText(node, at, "kind", id);
-        TriggerKind kind;
-        try {
-            kind = TriggerKind.valueOf(kindText);
-        } catch (IllegalArgumentException e) {
-            throw error(at + "/kind", id, "kind", "'" + kindText + "' is not one of " + List.of(TriggerKind.values()));
-        }
+        TriggerKind kind = kind(requiredText(node, at, "kind", id), at + "/kind", id, "kind");
         String type = requiredText(node, at, "type", id);
+        List<String> parameters = RULE_TYPES.get(type);
+        if (parameters == null) {
+            throw error(at + "/type", id, "type", "unknown rule type '" + type + "'; known types: " + RULE_TYPES.keySet());
+        }
+        Set<String> allowed = new HashSet<>(COMMON_RULE_FIELDS);
+        allowed.addAll(parameters);
+        rejectUnknown(node, at, allowed, id);
         AttributeTemplate attributes = attributes(node.get("attributes"), at + "/attributes", id);
+        RuleHeader header = new RuleHeader(id, kind, attributes,
+                node.hasNonNull("cooldown") ? requiredDuration(node, at, "cooldown", id) : null,
+                node.hasNonNull("experiment") ? experiment(node.get("experiment"), at + "/experiment", id) : null);
         Rule rule = switch (type) {
-            case "inactivity" -> {
-                rejectUnknown(node, at, Set.of("id", "kind", "type", "after", "attributes"), id);
-                yield new InactivityRule(id, kind, requiredDuration(node, at, "after", id), attributes);
-            }
-            case "checklist_completed" -> {
-                rejectUnknown(node, at, Set.of("id", "kind", "type", "attributes"), id);
-                yield new ChecklistCompletedRule(id, kind, attributes);
-            }
-            case "checklist_stalled" -> {
-                rejectUnknown(node, at, Set.of("id", "kind", "type", "after", "attributes"), id);
-                yield new ChecklistStalledRule(id, kind, requiredDuration(node, at, "after", id), attributes);
-            }
-            default -> throw error(at + "/type", id, "type", "unknown rule type '" + type + "'; known types: " + RULE_TYPES);
+            case "inactivity" -> new InactivityRule(header, requiredDuration(node, at, "after", id));
+            case "checklist_completed" -> new ChecklistCompletedRule(header);
+            case "checklist_stalled" -> new ChecklistStalledRule(header, requiredDuration(node, at, "after", id));
+            case "streak" -> new StreakRule(header, requiredInt(node, at, "days", id, 1, 64));
+            case "streak_at_risk" -> new StreakAtRiskRule(header,
+                    localTime(required(node, at, "at_local", id), at + "/at_local", id, "at_local"),
+                    node.has("min_streak") ? requiredInt(node, at, "min_streak", id, 1, 63) : 2);
+            case "count" -> new CountRule(header, requiredText(node, at, "event", id), requiredInt(node, at, "count", id, 1, Integer.MAX_VALUE));
+            case "cumulative_value" -> new CumulativeValueRule(header, requiredText(node, at, "event", id), requiredPositive(node, at, "threshold", id));
+            case "repeated_without" -> new RepeatedWithoutRule(header, requiredText(node, at, "event", id),
+                    requiredInt(node, at, "count", id, 1, RepeatedWithoutRule.MAX_PAIRS), requiredDuration(node, at, "within", id),
+                    requiredText(node, at, "reset_on", id),
+                    node.hasNonNull("group_by") ? requiredText(node, at, "group_by", id) : null);
+            case "not_followed" -> new NotFollowedRule(header, requiredText(node, at, "event", id),
+                    requiredText(node, at, "followed_by", id), requiredDuration(node, at, "within", id));
+            case "on_event" -> new OnEventRule(header, requiredText(node, at, "event", id),
+                    node.hasNonNull("cancel_on") ? stringList(node.get("cancel_on"), at + "/cancel_on", id) : List.of());
+            default -> throw new IllegalStateException("rule type without a constructor: " + type);
         };
-        Set<String> unknown = new LinkedHashSet<>(attributes.placeholders());
-        unknown.removeAll(rule.variables());
+        checkPlaceholders(rule, header, at, type);
+        return rule;
+    }
+
+    private void checkPlaceholders(Rule rule, RuleHeader header, String at, String type) {
+        Set<String> used = new LinkedHashSet<>(header.attributes().placeholders());
+        if (header.experiment() != null) {
+            header.experiment().variants().forEach(v -> used.addAll(v.attributes().placeholders()));
+        }
+        Set<String> unknown = new LinkedHashSet<>();
+        for (String name : used) {
+            boolean offered = rule.variables().contains(name)
+                    || (name.startsWith(OnEventRule.PROPERTY_PREFIX) && rule.variables().contains(OnEventRule.PROPERTY_PREFIX + "*"));
+            if (!offered) {
+                unknown.add(name);
+            }
+        }
         if (!unknown.isEmpty()) {
-            throw error(at + "/attributes", id, "attributes", "placeholder(s) " + unknown + " are not offered by type '"
+            throw error(at + "/attributes", header.id(), "attributes", "placeholder(s) " + unknown + " are not offered by type '"
                     + type + "'" + (rule.variables().isEmpty() ? " (it offers none)" : "; it offers " + new java.util.TreeSet<>(rule.variables())));
         }
-        return rule;
+    }
+
+    private Experiment experiment(JsonNode node, String at, String ruleId) {
+        rejectUnknown(node, at, Set.of("id", "holdout", "variants"), ruleId);
+        String id = requiredText(node, at, "id", ruleId);
+        double holdout = 0;
+        if (node.has("holdout")) {
+            JsonNode h = node.get("holdout");
+            if (!h.isNumber() || h.asDouble() < 0 || h.asDouble() >= 1) {
+                throw error(at + "/holdout", ruleId, "experiment.holdout", "must be a share from 0 (inclusive) to 1 (exclusive)");
+            }
+            holdout = h.asDouble();
+        }
+        JsonNode variantsNode = required(node, at, "variants", ruleId);
+        if (!variantsNode.isArray() || variantsNode.isEmpty()) {
+            throw error(at + "/variants", ruleId, "experiment.variants", "must list at least one variant");
+        }
+        List<Experiment.Variant> variants = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < variantsNode.size(); i++) {
+            JsonNode v = variantsNode.get(i);
+            String va = at + "/variants/" + i;
+            rejectUnknown(v, va, Set.of("name", "weight", "attributes"), ruleId);
+            String name = requiredText(v, va, "name", ruleId);
+            if (!names.add(name)) {
+                throw error(va + "/name", ruleId, "experiment.variants.name", "duplicate variant '" + name + "'");
+            }
+            double weight = v.has("weight") ? requiredPositive(v, va, "weight", ruleId) : 1;
+            variants.add(new Experiment.Variant(name, weight, attributes(v.get("attributes"), va + "/attributes", ruleId)));
+        }
+        return new Experiment(id, holdout, variants);
+    }
+
+    private TriggerKind kind(String text, String at, String ruleId, String field) {
+        try {
+            return TriggerKind.valueOf(text);
+        } catch (IllegalArgumentException e) {
+            throw error(at, ruleId, field, "'" + text + "' is not one of " + List.of(TriggerKind.values()));
+        }
+    }
+
+    private LocalTime localTime(JsonNode value, String at, String ruleId, String field) {
+        try {
+            return LocalTime.parse(value.asText());
+        } catch (DateTimeParseException e) {
+            throw error(at, ruleId, field, "'" + value.asText() + "' is not a local time of day (use e.g. 20:00)");
+        }
+    }
+
+    private int requiredInt(JsonNode node, String at, String field, String ruleId, int min, int max) {
+        JsonNode value = required(node, at, field, ruleId);
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < min || value.asInt() > max) {
+            throw error(at + "/" + field, ruleId, field, "must be a whole number from " + min + " to " + max);
+        }
+        return value.asInt();
+    }
+
+    private double requiredPositive(JsonNode node, String at, String field, String ruleId) {
+        JsonNode value = required(node, at, field, ruleId);
+        if (!value.isNumber() || !(value.asDouble() > 0) || Double.isInfinite(value.asDouble())) {
+            throw error(at + "/" + field, ruleId, field, "must be a positive number");
+        }
+        return value.asDouble();
     }
 
     private AttributeTemplate attributes(JsonNode node, String at, String ruleId) {

@@ -49,9 +49,24 @@ final class EngineFixture implements EngineOutput {
         return apply(new Event("e" + (seq++), USER, type, time, zone, null, Map.of()));
     }
 
+    /** The wall clock for live-mode fixtures; replay (no wall clock) by default. */
+    long wallNow = UserEngine.NO_WALL_CLOCK;
+
     EngineFixture apply(Event e) {
-        state = engine.onEvent(state, e, this);
+        state = engine.onEvent(state, e, wallNow, this);
         return this;
+    }
+
+    EngineFixture event(String type, long time, String zone, Double value, Map<String, String> properties) {
+        return apply(new Event("e" + (seq++), USER, type, time, zone, value, properties));
+    }
+
+    List<FiredTrigger> suppressed() {
+        return triggers.stream().filter(t -> t.suppressedReason() != null).toList();
+    }
+
+    List<FiredTrigger> emitted() {
+        return triggers.stream().filter(t -> t.suppressedReason() == null).toList();
     }
 
     /** The onboarding checklist, one hour apart, ending at {@code time}. */
@@ -62,7 +77,7 @@ final class EngineFixture implements EngineOutput {
     }
 
     EngineFixture advanceTo(long time) {
-        engine.advanceTo(state, USER, time, this);
+        engine.advanceTo(state, USER, time, wallNow, this);
         return this;
     }
 

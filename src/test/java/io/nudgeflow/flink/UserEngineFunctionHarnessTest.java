@@ -79,11 +79,45 @@ class UserEngineFunctionHarnessTest {
         harness.setProcessingTime(MONDAY_10AM.toEpochMilli());
         send("u1", "lesson_completed", MONDAY_10AM);
 
-        harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofDays(31)).toEpochMilli());
+        for (int hour = 1; hour <= 31 * 24; hour++) { // the wall clock moves as it does, an hour at a time
+            harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofHours(hour)).toEpochMilli());
+        }
 
         assertThat(triggers()).extracting(Trigger::getRuleId).contains("winback_30d");
         assertThat(segmentChanges()).extracting(SegmentChange::getToStage).endsWith(LifecycleStage.CHURNED);
         assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void deadlinesLongPastAfterAnOutageGoToSuppressedAsStaleNotToUsers() throws Exception {
+        live();
+        harness.setProcessingTime(MONDAY_10AM.toEpochMilli());
+        send("u1", "lesson_completed", MONDAY_10AM);
+
+        // restored from an old checkpoint: the wall clock is suddenly three days on
+        harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofDays(3)).toEpochMilli());
+
+        assertThat(triggers()).isEmpty();
+        assertThat(suppressed()).extracting(Trigger::getRuleId, Trigger::getSuppressedReason).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("inactive_24h", "STALE"),
+                org.assertj.core.groups.Tuple.tuple("onboarding_stalled", "STALE"),
+                org.assertj.core.groups.Tuple.tuple("inactive_48h", "STALE"));
+    }
+
+    @Test
+    void anErasedUserLeavesNoStateAndNoTimer() throws Exception {
+        live();
+        harness.setProcessingTime(MONDAY_10AM.toEpochMilli());
+        send("u1", "lesson_completed", MONDAY_10AM);
+        send("u2", "lesson_completed", MONDAY_10AM);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+
+        send("u1", "user_erased", MONDAY_10AM.plusSeconds(60));
+
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+        harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofHours(25)).toEpochMilli());
+        assertThat(triggers()).extracting(Trigger::getUserId).containsOnly("u2");
     }
 
     @Test
@@ -139,6 +173,11 @@ class UserEngineFunctionHarnessTest {
 
     private List<Trigger> triggers() {
         return harness.extractOutputValues();
+    }
+
+    private List<Trigger> suppressed() {
+        var records = harness.getSideOutput(Descriptors.SUPPRESSED_TRIGGERS);
+        return records == null ? List.of() : records.stream().map(StreamRecord::getValue).toList();
     }
 
     private List<SegmentChange> segmentChanges() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nudgeflow.domain.InactivityRule;
 import io.nudgeflow.domain.Rule;
+import io.nudgeflow.domain.RuleHeader;
 import io.nudgeflow.domain.RuleSet;
 import io.nudgeflow.domain.TriggerKind;
 import java.nio.file.Path;
@@ -28,8 +29,8 @@ class RuleSetParserTest {
                 "onboarding_stalled", "onboarding_completed");
         assertThat(rules.activeEvents()).hasSize(12).contains("lesson_completed", "purchase", "share");
         assertThat(rules.onboarding().checklist()).containsExactly("profile_completed", "goal_set", "lesson_completed");
-        assertThat(rules.rules().get(0)).isEqualTo(new InactivityRule("inactive_24h", TriggerKind.REENGAGEMENT,
-                Duration.ofHours(24), rules.rules().get(0).attributes()));
+        assertThat(rules.rules().get(0)).isEqualTo(new InactivityRule(
+                RuleHeader.of("inactive_24h", TriggerKind.REENGAGEMENT, rules.rules().get(0).attributes()), Duration.ofHours(24)));
     }
 
     @Test
@@ -57,7 +58,8 @@ class RuleSetParserTest {
                 """, "r.yaml"))
                 .isInstanceOf(RuleSetException.class)
                 .hasMessage("r.yaml:8: rule 'fancy', field 'type': unknown rule type 'telepathy'; known types: "
-                        + "[inactivity, checklist_completed, checklist_stalled]");
+                        + "[inactivity, checklist_completed, checklist_stalled, streak, streak_at_risk, count, "
+                        + "cumulative_value, repeated_without, not_followed, on_event]");
     }
 
     @Test

@@ -1,0 +1,18 @@
+package io.nudgeflow.domain;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * What every rule has, whatever its type.
+ *
+ * @param cooldown after the rule fires for a user it stays silent for them this long; null for none
+ * @param experiment variants and holdout; null when the rule runs no experiment
+ */
+public record RuleHeader(String id, TriggerKind kind, AttributeTemplate attributes, Duration cooldown,
+        Experiment experiment) implements Serializable {
+
+    public static RuleHeader of(String id, TriggerKind kind, AttributeTemplate attributes) {
+        return new RuleHeader(id, kind, attributes, null, null);
+    }
+}
