@@ -15,10 +15,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--duration", converter = DurationConverter.class, description = "Stop after this long, e.g. 90s (default: run until Ctrl-C).")
     Duration duration;
 
-    @Option(names = "--users", defaultValue = "60", description = "Synthetic users (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--users", defaultValue = "80", description = "Synthetic users (default: ${DEFAULT-VALUE}).")
     int users;
 
-    @Option(names = "--seconds-per-day", defaultValue = "1.5", description = "Real seconds per simulated day (default: ${DEFAULT-VALUE}); rules are unchanged, the clock is compressed.")
+    @Option(names = "--seconds-per-day", defaultValue = "1.2", description = "Real seconds per simulated day (default: ${DEFAULT-VALUE}); rules are unchanged, the clock is compressed.")
     double secondsPerDay;
 
     @Option(names = "--web-ui-port", defaultValue = "8081", description = "Flink web UI port; a free one is used if it is taken (default: ${DEFAULT-VALUE}).")

@@ -13,15 +13,20 @@ import java.util.Random;
 
 /**
  * A synthetic user population for the demo, deterministic for a seed. Each user follows a persona whose
- * behaviour walks through the implemented rules and lifecycle stages: devoted users climb to HIGHLY_ACTIVE,
- * faders trigger the 24 h / 48 h re-engagements, AT_RISK, DORMANT and the 30-day win-back, returners come
- * back from DORMANT, and stallers never finish onboarding. Times are local to each user's zone.
+ * behaviour walks through every default rule and lifecycle stage: devoted users climb to HIGHLY_ACTIVE and
+ * collect lesson milestones (and miss a day now and then: streak at risk), streakers never miss a day
+ * (streak_30), faders trigger the re-engagements, AT_RISK, DORMANT and the 30-day win-back, returners come
+ * back from DORMANT, stallers never finish onboarding, browsers hesitate over features, shoppers abandon
+ * carts, reach the silver and gold tiers and have payments fail, quizzers struggle. A few users opt out of
+ * notifications and a few ask to be erased. Times are local to each user's zone.
  */
 public final class Population {
     static final List<String> ZONES = List.of("UTC", "Europe/Berlin", "America/New_York", "Asia/Shanghai",
             "Asia/Kolkata", "America/Sao_Paulo", "Australia/Sydney");
 
-    enum Persona { DEVOTED, FADER, RETURNER, STALLER, BROWSER }
+    enum Persona { DEVOTED, STREAKER, FADER, RETURNER, STALLER, BROWSER, SHOPPER, QUIZZER }
+
+    private static final List<String> FEATURES = List.of("search", "export", "dark_mode", "sharing");
 
     public record Scheduled(long time, UserEvent event) {}
 
@@ -37,13 +42,13 @@ public final class Population {
         Population p = new Population(seed);
         Persona[] personas = Persona.values();
         for (int i = 0; i < users; i++) {
-            p.user(String.format("user-%04d", i), personas[i % personas.length], start, days);
+            p.user(String.format("user-%04d", i), personas[i % personas.length], start, days, i);
         }
         p.out.sort(Comparator.comparingLong(Scheduled::time).thenComparing(s -> s.event().getEventId()));
         return p.out;
     }
 
-    private void user(String userId, Persona persona, Instant start, int days) {
+    private void user(String userId, Persona persona, Instant start, int days, int index) {
         ZoneId zone = ZoneId.of(ZONES.get(random.nextInt(ZONES.size())));
         LocalDate first = start.atZone(zone).toLocalDate().plusDays(1);
         UserTimeline u = new UserTimeline(userId, zone, start);
@@ -52,9 +57,15 @@ public final class Population {
             case DEVOTED -> {
                 u.onboard(first);
                 for (int d = 1; d < days; d++) {
-                    if (random.nextDouble() < 0.92) {
-                        u.activeDay(first.plusDays(d), 1 + random.nextInt(2));
+                    if (random.nextDouble() < 0.9) {
+                        u.activeDay(first.plusDays(d), 3 + random.nextInt(3));
                     }
+                }
+            }
+            case STREAKER -> {
+                u.onboard(first);
+                for (int d = 1; d < days; d++) {
+                    u.activeDay(first.plusDays(d), 1);
                 }
             }
             case FADER -> {
@@ -82,10 +93,45 @@ public final class Population {
             }
             case BROWSER -> {
                 for (int d = 0; d < days; d += 2 + random.nextInt(3)) {
-                    u.at(first.plusDays(d), 8 + random.nextInt(12), "app_open");
-                    u.at(first.plusDays(d), 8 + random.nextInt(12), "feature_viewed");
+                    String feature = FEATURES.get(random.nextInt(FEATURES.size()));
+                    u.at(first.plusDays(d), 8 + random.nextInt(3), "app_open");
+                    for (int view = 0; view < 3; view++) {
+                        u.at(first.plusDays(d), 11 + 3 * view, "feature_viewed", null, Map.of("feature", feature));
+                    }
+                    if (random.nextBoolean()) {
+                        u.at(first.plusDays(d), 20, "feature_used", null, Map.of("feature", feature));
+                    }
                 }
             }
+            case SHOPPER -> {
+                u.onboard(first);
+                for (int d = 1; d < days; d += 1 + random.nextInt(3)) {
+                    LocalDate day = first.plusDays(d);
+                    double amount = 40 + random.nextInt(260);
+                    u.at(day, 12, "add_to_cart", amount, Map.of());
+                    if (random.nextDouble() < 0.6) {
+                        u.at(day, 12, "purchase", amount, Map.of());
+                    } else if (random.nextDouble() < 0.5) {
+                        u.at(day, 18, "payment_failed", null, Map.of("reason", random.nextBoolean() ? "card_expired" : "insufficient_funds"));
+                    }
+                }
+            }
+            case QUIZZER -> {
+                u.onboard(first);
+                for (int d = 1; d < days; d += 1 + random.nextInt(2)) {
+                    LocalDate day = first.plusDays(d);
+                    u.activeDay(day, 1);
+                    boolean struggling = random.nextDouble() < 0.4;
+                    for (int attempt = 0; attempt < 3; attempt++) {
+                        u.at(day, 17, attempt * 15 + random.nextInt(10), struggling ? "quiz_failed" : "quiz_passed", null, Map.of());
+                    }
+                }
+            }
+        }
+        if (index % 17 == 5) {
+            u.at(first.plusDays(6), 21, "notifications_opt_out");
+        } else if (index % 23 == 7) {
+            u.at(first.plusDays(10), 10, "user_erased");
         }
     }
 
@@ -116,7 +162,15 @@ public final class Population {
         }
 
         void at(LocalDate day, int hour, String type) {
-            Instant time = day.atTime(LocalTime.of(hour, random.nextInt(60))).atZone(zone).toInstant();
+            at(day, hour, type, null, Map.of());
+        }
+
+        void at(LocalDate day, int hour, String type, Double value, Map<String, String> properties) {
+            at(day, hour, random.nextInt(60), type, value, properties);
+        }
+
+        void at(LocalDate day, int hour, int minute, String type, Double value, Map<String, String> properties) {
+            Instant time = day.atTime(LocalTime.of(hour, minute)).atZone(zone).toInstant();
             if (time.isBefore(notBefore)) {
                 return;
             }
@@ -126,8 +180,8 @@ public final class Population {
                     .setEventType(type)
                     .setEventTime(time)
                     .setTimezone(zone.getId())
-                    .setValue(null)
-                    .setProperties(Map.of())
+                    .setValue(value)
+                    .setProperties(properties)
                     .build()));
         }
     }

@@ -159,6 +159,8 @@ public final class UserEngine {
         if (to > s.clock) {
             s.clock = to;
         }
+        // an idle user's clock still moves at deadlines: ids older than the dedup window go then, not never
+        s.forgetIdsBefore(s.clock - dedupWindowMs);
     }
 
     /** The earliest instant after the user's clock at which a rule, a deferred trigger or the lifecycle is due. */

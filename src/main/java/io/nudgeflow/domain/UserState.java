@@ -166,15 +166,7 @@ public final class UserState {
 
     /** Remembers an id and forgets those older than {@code keepFrom}: the set stays bounded by time. */
     void rememberId(long idHash, long eventTime, long keepFrom) {
-        int kept = 0;
-        for (int i = 0; i < recentIdCount; i++) {
-            if (recentIds[2 * i + 1] >= keepFrom) {
-                recentIds[2 * kept] = recentIds[2 * i];
-                recentIds[2 * kept + 1] = recentIds[2 * i + 1];
-                kept++;
-            }
-        }
-        recentIdCount = kept;
+        forgetIdsBefore(keepFrom);
         if (eventTime < keepFrom) {
             return;
         }
@@ -184,6 +176,18 @@ public final class UserState {
         recentIds[2 * recentIdCount] = idHash;
         recentIds[2 * recentIdCount + 1] = eventTime;
         recentIdCount++;
+    }
+
+    void forgetIdsBefore(long keepFrom) {
+        int kept = 0;
+        for (int i = 0; i < recentIdCount; i++) {
+            if (recentIds[2 * i + 1] >= keepFrom) {
+                recentIds[2 * kept] = recentIds[2 * i];
+                recentIds[2 * kept + 1] = recentIds[2 * i + 1];
+                kept++;
+            }
+        }
+        recentIdCount = kept;
     }
 
     @Override

@@ -296,6 +296,19 @@ class UserEngineTest {
         }
 
         @Test
+        void anIdleUsersIdsAreForgottenOnceTheClockPassesTheWindow() {
+            EngineFixture f = new EngineFixture().event("lesson_completed", MONDAY_10AM).event("app_open", hours(MONDAY_10AM, 1));
+            assertThat(f.state.recentEventIdCount()).isEqualTo(2);
+
+            f.advanceTo(hours(MONDAY_10AM, 24));
+            assertThat(f.state.recentEventIdCount()).as("exactly 24 h is still within the window").isEqualTo(2);
+            f.advanceTo(EngineFixture.plus(hours(MONDAY_10AM, 24), java.time.Duration.ofMinutes(30)));
+            assertThat(f.state.recentEventIdCount()).as("the lesson is 24.5 h old, the app_open 23.5 h").isEqualTo(1);
+            f.advanceTo(hours(MONDAY_10AM, 26));
+            assertThat(f.state.recentEventIdCount()).isZero();
+        }
+
+        @Test
         void idsOlderThanTheWindowAreForgottenSoTheSetStaysBounded() {
             EngineFixture f = new EngineFixture();
             for (int h = 0; h < 100; h++) {

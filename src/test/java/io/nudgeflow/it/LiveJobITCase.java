@@ -69,8 +69,10 @@ class LiveJobITCase {
         kafka.createTopics(2, topics.all());
 
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        // the lesson's 24 h deadline comes 15 s from now by the wall clock, with no event after it
+        // the lesson's 24 h deadline comes 15 s from now by the wall clock, with no event after it; the user
+        // lives where that is midday, so quiet hours never defer it whenever the test runs
         Instant quietLesson = now.minus(Duration.ofHours(24)).plusSeconds(15);
+        String middayZone = middayZoneAt(quietLesson.plus(Duration.ofHours(24)));
         byte[] garbage = "definitely not avro".getBytes(StandardCharsets.UTF_8);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -78,7 +80,9 @@ class LiveJobITCase {
             send(producer, topics, event("e2", "achiever", "profile_completed", now.minusSeconds(50)));
             send(producer, topics, event("e3", "achiever", "goal_set", now.minusSeconds(40)));
             send(producer, topics, event("e4", "achiever", "lesson_completed", now.minusSeconds(30)));
-            send(producer, topics, event("e5", "quiet", "lesson_completed", quietLesson));
+            UserEvent lesson = event("e5", "quiet", "lesson_completed", quietLesson);
+            lesson.setTimezone(middayZone);
+            send(producer, topics, lesson);
             producer.send(new ProducerRecord<>(topics.userEvents(), "bad".getBytes(StandardCharsets.UTF_8), garbage)).get();
         }
 
@@ -144,6 +148,17 @@ class LiveJobITCase {
                 .filter(r -> r.topic().equals(topics.engagementTriggers())).findFirst().orElseThrow();
         assertThat(new String(triggerRecord.key(), StandardCharsets.UTF_8))
                 .isEqualTo(decode(() -> Trigger.getDecoder().decode(triggerRecord.value())).getUserId());
+    }
+
+    /** A fixed-offset zone in which {@code instant} is between 11:30 and 12:30 local time. */
+    private static String middayZoneAt(Instant instant) {
+        int utcHour = instant.atZone(java.time.ZoneOffset.UTC).getHour();
+        int offset = Math.floorMod(12 - utcHour, 24);
+        if (offset > 12) {
+            offset -= 24;
+        }
+        // POSIX-style names: Etc/GMT-3 is UTC+3
+        return offset == 0 ? "UTC" : "Etc/GMT" + (offset > 0 ? "-" : "+") + Math.abs(offset);
     }
 
     private static UserEvent event(String id, String user, String type, Instant time) {
