@@ -111,6 +111,57 @@ class RuleSetParserTest {
     }
 
     @Test
+    void theDefaultRuleSetHasEveryRuleOfTheSpecAndTheDefaultGuardrails() {
+        RuleSet rules = RuleSetParser.loadDefault();
+
+        assertThat(rules.rules()).extracting(Rule::id).containsExactlyInAnyOrder("inactive_24h", "inactive_48h",
+                "winback_30d", "streak_3", "streak_5", "streak_7", "streak_30", "streak_at_risk", "quiz_struggle",
+                "feature_hesitation", "cart_abandoned", "onboarding_stalled", "onboarding_completed", "lessons_10",
+                "lessons_50", "lessons_100", "tier_silver", "tier_gold", "payment_failed");
+        assertThat(rules.guardrails()).isEqualTo(io.nudgeflow.domain.Guardrails.defaults());
+    }
+
+    @Test
+    void newTypesTheirTimesOfDayExperimentsAndGuardrailsAreValidated() {
+        assertThatThrownBy(() -> RuleSetParser.parse(HEADER + """
+                  - {id: late, kind: NUDGE, type: streak_at_risk, at_local: "8pm"}
+                """, "r.yaml"))
+                .hasMessage("r.yaml:6: rule 'late', field 'at_local': '8pm' is not a local time of day (use e.g. 20:00)");
+        assertThatThrownBy(() -> RuleSetParser.parse(HEADER + """
+                  - id: test
+                    kind: NUDGE
+                    type: on_event
+                    event: payment_failed
+                    experiment: {id: x, holdout: 1.5, variants: [{name: a}]}
+                """, "r.yaml"))
+                .hasMessage("r.yaml:10: rule 'test', field 'experiment.holdout': must be a share from 0 (inclusive) to 1 (exclusive)");
+        String equalQuietHours = HEADER.replace("rules:", "guardrails: {quiet_hours: {start: \"22:00\", end: \"22:00\"}}\nrules:");
+        assertThatThrownBy(() -> RuleSetParser.parse(equalQuietHours + "  []\n", "r.yaml"))
+                .hasMessageContaining("field 'quiet_hours': start and end are equal; write 'quiet_hours: off' to disable");
+        assertThatThrownBy(() -> RuleSetParser.parse(HEADER + """
+                  - {id: few, kind: MILESTONE, type: count, event: lesson_completed, count: 0}
+                """, "r.yaml"))
+                .hasMessage("r.yaml:6: rule 'few', field 'count': must be a whole number from 1 to 2147483647");
+    }
+
+    @Test
+    void onEventRulesMayUseAnyPropertyOfTheirEventAndQuietHoursCanBeSwitchedOff() {
+        String header = HEADER.replace("rules:", "guardrails: {quiet_hours: off, frequency_cap_per_local_day: 0}\nrules:");
+        RuleSet rules = RuleSetParser.parse(header + """
+                  - id: failed
+                    kind: NUDGE
+                    type: on_event
+                    event: payment_failed
+                    cancel_on: [payment_succeeded]
+                    attributes: {reason: "{properties.reason}", plan: "{properties.plan}"}
+                """, "r.yaml");
+
+        assertThat(rules.guardrails().quietStart()).isNull();
+        assertThat(rules.guardrails().frequencyCapPerLocalDay()).isZero();
+        assertThat(rules.rules().get(0).attributes().placeholders()).containsExactly("properties.plan", "properties.reason");
+    }
+
+    @Test
     void unknownEventTypesInActiveListsAreAllowed() {
         RuleSet rules = RuleSetParser.parse(HEADER.replace("[lesson_completed]", "[brand_new_event]") + "  []\n", "r.yaml");
 
