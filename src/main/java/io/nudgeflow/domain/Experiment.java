@@ -1,7 +1,6 @@
 package io.nudgeflow.domain;
 
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -22,7 +21,7 @@ public record Experiment(String id, double holdout, List<Variant> variants) impl
     }
 
     public Assignment assign(String userId) {
-        double point = unitInterval(id + '\u0000' + userId);
+        double point = StableHash.unitInterval(id + '\u0000' + userId);
         if (point < holdout) {
             return new Assignment(true, null);
         }
@@ -36,20 +35,5 @@ public record Experiment(String id, double holdout, List<Variant> variants) impl
             }
         }
         return new Assignment(false, variants.get(variants.size() - 1));
-    }
-
-    /** A stable point in [0, 1) for a string (FNV-1a 64 over UTF-8 with a murmur finaliser). */
-    static double unitInterval(String s) {
-        long h = 0xcbf29ce484222325L;
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            h ^= b & 0xff;
-            h *= 0x100000001b3L;
-        }
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return (h >>> 11) * 0x1.0p-53;
     }
 }

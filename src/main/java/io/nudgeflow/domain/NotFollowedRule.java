@@ -25,7 +25,8 @@ public record NotFollowedRule(RuleHeader header, String event, String followedBy
     public Firing onEvent(EventFacts facts, UserState user, RuleSet rules) {
         long[] pending = user.memory.get(key());
         Event e = facts.event();
-        if (facts.is(event) && (pending == null || e.time() >= pending[0])) {
+        boolean stillAhead = e.time() + within.toMillis() > user.clock; // else a late event missed its moment
+        if (facts.is(event) && stillAhead && (pending == null || e.time() >= pending[0])) {
             user.memory.put(key(), new long[] {e.time(), e.value() == null ? NO_VALUE : Double.doubleToLongBits(e.value())});
         } else if (facts.is(followedBy) && pending != null && e.time() >= pending[0]) {
             user.memory.remove(key());

@@ -33,7 +33,7 @@ public record RepeatedWithoutRule(RuleHeader header, String event, int count, Du
     }
 
     private static long groupHash(String group) {
-        return group == null ? 0 : EventIds.hash(group);
+        return group == null ? 0 : StableHash.hash64(group);
     }
 
     @Override

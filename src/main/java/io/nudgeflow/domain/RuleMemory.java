@@ -16,15 +16,7 @@ final class RuleMemory {
     private int size;
 
     static int key(String name) {
-        int h = 0x811c9dc5;
-        for (int i = 0; i < name.length(); i++) {
-            h ^= name.charAt(i);
-            h *= 0x01000193;
-        }
-        h ^= h >>> 16;
-        h *= 0x85ebca6b;
-        h ^= h >>> 13;
-        return h;
+        return StableHash.hash32(name);
     }
 
     int size() {

@@ -67,7 +67,7 @@ public final class UserEngine {
             out.erased(event);
             return null;
         }
-        long idHash = EventIds.hash(event.eventId());
+        long idHash = StableHash.hash64(event.eventId());
         UserState s;
         if (existing == null) {
             s = UserState.firstSighting(event);
@@ -257,8 +257,14 @@ public final class UserEngine {
         if (guardrails.quietStart() != null && guardrails.quietKinds().contains(rule.kind())) {
             LocalTime local = LocalCalendar.localTime(dueAt, s.zone);
             if (inQuietHours(local)) {
-                s.addDeferred(new DeferredTrigger(rule.id(), dueAt, quietHoursEnd(dueAt, local, s.zone), causeEventId,
-                        firing.group(), new java.util.TreeMap<>(firing.variables())));
+                long deferTo = quietHoursEnd(dueAt, local, s.zone);
+                if (deferTo > s.clock) {
+                    s.addDeferred(new DeferredTrigger(rule.id(), dueAt, deferTo, causeEventId,
+                            firing.group(), new java.util.TreeMap<>(firing.variables())));
+                    return;
+                }
+                // a late event whose quiet hours are already over in the user's timeline: out at once
+                emit(s, userId, rule, deferTo, causeEventId, firing.variables(), deadline, wallNow, out);
                 return;
             }
         }

@@ -112,6 +112,16 @@ class GuardrailsTest {
         }
 
         @Test
+        void aLateEventWhoseQuietHoursAreAlreadyOverGoesOutAtOnceAndLeavesNothingWaiting() {
+            EngineFixture f = new EngineFixture()
+                    .event("app_open", at("2026-03-03T10:00:00Z"))
+                    .event("payment_failed", at("2026-03-02T23:00:00Z")); // 11 h late, within the tolerance
+
+            assertThat(f.only("payment_failed").fireTime()).isEqualTo(at("2026-03-03T08:00:00Z"));
+            assertThat(f.state.deferredTriggers()).isEmpty();
+        }
+
+        @Test
         void aDeferredTriggerTakesTheCapOfTheDayItGoesOut() {
             EngineFixture f = new EngineFixture().event("payment_failed", at("2026-03-02T23:00:00Z")); // deferred to 03-03 08:00
             for (String time : List.of("2026-03-03T09:00:00Z", "2026-03-03T10:00:00Z", "2026-03-03T11:00:00Z")) {

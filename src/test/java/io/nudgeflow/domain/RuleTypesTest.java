@@ -253,6 +253,16 @@ class RuleTypesTest {
         }
 
         @Test
+        void aLateAddToCartWhoseHourIsAlreadyPastIsNotKeptPending() {
+            EngineFixture f = new EngineFixture()
+                    .event("app_open", hours(MONDAY_10AM, 5))
+                    .event("add_to_cart", MONDAY_10AM); // 5 h late: its 1 h deadline is behind the user's clock
+
+            assertThat(f.state.memory.size()).as("only the nothing-pending state remains").isZero();
+            assertThat(f.engine.nextDeadline(f.state)).isNotEqualTo(hours(MONDAY_10AM, 1));
+        }
+
+        @Test
         void aPurchaseCancelsItAndAnUnknownValueLeavesTheAttributeOut() {
             EngineFixture bought = new EngineFixture()
                     .event("add_to_cart", MONDAY_10AM)
