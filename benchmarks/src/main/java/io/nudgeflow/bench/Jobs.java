@@ -1,0 +1,85 @@
+package io.nudgeflow.bench;
+
+import io.nudgeflow.domain.ClockScale;
+import io.nudgeflow.flink.EngineSettings;
+import io.nudgeflow.io.KafkaConnectors;
+import io.nudgeflow.io.KafkaSettings;
+import io.nudgeflow.io.RawEvent;
+import io.nudgeflow.io.Topics;
+import io.nudgeflow.pipeline.JobConfig;
+import io.nudgeflow.pipeline.LiveJob;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Builds each measured job on a local mini cluster with the same settings: parallelism 2, RocksDB state
+ * backend, 5 ms buffer timeout, the production Kafka source and sink builders (fetch.max.wait 10 ms,
+ * linger.ms 0, at-least-once), checkpoints every 30 s.
+ */
+final class Jobs {
+    static final int PARALLELISM = 2;
+
+    private Jobs() {}
+
+    static StreamExecutionEnvironment environment() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM,
+                JobConfig.of("rocksdb", Duration.ofSeconds(30), null, Duration.ofMillis(5),
+                        Map.of("rest.bind-port", "0", "restart-strategy.type", "none",
+                                "taskmanager.memory.managed.size", "256m")));
+        return env;
+    }
+
+    /** @param out for Nudgeflow, the engagement-triggers topic; its other outputs get suffixed names */
+    static void build(JobKind kind, StreamExecutionEnvironment env, String bootstrap, String in, String out,
+            String groupId, boolean bounded) {
+        Topics topics = new Topics(in, out, out + "-segments", out + "-suppressed", out + "-dlq");
+        KafkaSettings kafka = KafkaSettings.atLeastOnce(bootstrap, groupId, topics);
+        if (kind == JobKind.NUDGEFLOW) {
+            LiveJob.build(env, kafka, EngineSettings.live(BenchRules.load(), ClockScale.REAL, Duration.ofDays(400)), bounded);
+            return;
+        }
+        DataStream<RawEvent> source = env.fromSource(KafkaConnectors.userEvents(kafka, bounded),
+                WatermarkStrategy.noWatermarks(), "source");
+        DataStream<RawEvent> mapped = kind == JobKind.KEYED_PASSTHROUGH
+                ? source.keyBy(new KeyOf(), Types.STRING).map(new Identity()).returns(TypeInformation.of(RawEvent.class))
+                : source.map(new Identity()).returns(TypeInformation.of(RawEvent.class));
+        mapped.sinkTo(KafkaConnectors.sink(kafka, new RawSerializer(out), "out"));
+    }
+
+    static final class Identity implements MapFunction<RawEvent, RawEvent> {
+        @Override
+        public RawEvent map(RawEvent value) {
+            return value;
+        }
+    }
+
+    static final class KeyOf implements KeySelector<RawEvent, String> {
+        @Override
+        public String getKey(RawEvent value) {
+            return new String(value.key, StandardCharsets.UTF_8);
+        }
+    }
+
+    static final class RawSerializer implements KafkaRecordSerializationSchema<RawEvent> {
+        private final String topic;
+
+        RawSerializer(String topic) {
+            this.topic = topic;
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(RawEvent element, KafkaSinkContext context, Long timestamp) {
+            return new ProducerRecord<>(topic, element.key, element.value);
+        }
+    }
+}

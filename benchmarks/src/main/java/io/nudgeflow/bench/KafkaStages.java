@@ -1,0 +1,248 @@
+package io.nudgeflow.bench;
+
+import io.nudgeflow.embedded.EmbeddedKafka;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** The stages that run against the embedded Kafka broker: throughput, latency at fixed rates, deadline lateness. */
+final class KafkaStages {
+    private final EmbeddedKafka kafka;
+    private final Settings settings;
+    private final String run = UUID.randomUUID().toString().substring(0, 6);
+
+    KafkaStages(EmbeddedKafka kafka, Settings settings) {
+        this.kafka = kafka;
+        this.settings = settings;
+    }
+
+    // ---------------------------------------------------------------- throughput
+
+    /** Input events per second each job drains from a pre-loaded topic (its maximum sustainable rate). */
+    Map<JobKind, Double> throughput() throws Exception {
+        String in = "tp-in-" + run;
+        kafka.createTopics(Jobs.PARALLELISM, List.of(in));
+        try (OpenLoopProducer producer = new OpenLoopProducer(kafka.bootstrapServers())) {
+            producer.burst(new Workload(settings.users(), settings.probeShare(), 1), in, settings.throughputEvents());
+        }
+        Map<JobKind, Double> rates = new HashMap<>();
+        for (JobKind kind : JobKind.values()) {
+            double rate;
+            if (kind == JobKind.KAFKA_ONLY) {
+                Span span = Span.read(kafka.bootstrapServers(), List.of(in), true);
+                rate = span.count / span.seconds();
+            } else {
+                String out = "tp-out-" + kind.name().toLowerCase() + "-" + run;
+                createOutputs(kind, out);
+                StreamExecutionEnvironment env = Jobs.environment();
+                Jobs.build(kind, env, kafka.bootstrapServers(), in, out, "tp-" + kind + run, true);
+                env.execute("throughput-" + kind);
+                // processing span: first to last record the job wrote (sink timestamps), not job start-up
+                Span span = Span.read(kafka.bootstrapServers(), outputsOf(kind, out), false);
+                rate = settings.throughputEvents() / span.seconds();
+            }
+            rates.put(kind, rate);
+            System.out.printf("  throughput %-18s %,10.0f events/s%n", kind, rate);
+        }
+        return rates;
+    }
+
+    // ---------------------------------------------------------------- latency
+
+    /** End-to-end latency percentiles (µs) of each job at a fixed, open-loop rate. */
+    Map<JobKind, Histogram> latency(int rate) throws Exception {
+        Map<JobKind, Histogram> result = new HashMap<>();
+        for (JobKind kind : JobKind.values()) {
+            String in = "lat-in-" + kind.name().toLowerCase() + "-" + rate + "-" + run;
+            String out = "lat-out-" + kind.name().toLowerCase() + "-" + rate + "-" + run;
+            kafka.createTopics(Jobs.PARALLELISM, List.of(in));
+            JobClient job = null;
+            if (kind != JobKind.KAFKA_ONLY) {
+                createOutputs(kind, out);
+                StreamExecutionEnvironment env = Jobs.environment();
+                Jobs.build(kind, env, kafka.bootstrapServers(), in, out, "lat-" + kind + rate + run, false);
+                job = env.executeAsync("latency-" + kind + "-" + rate);
+                awaitRunning(job);
+            }
+            String measured = kind == JobKind.KAFKA_ONLY ? in : out;
+            try (LatencyConsumer consumer = (kind == JobKind.NUDGEFLOW
+                    ? LatencyConsumer.ofTriggers(kafka.bootstrapServers(), measured)
+                    : LatencyConsumer.ofEvents(kafka.bootstrapServers(), measured)).ready();
+                    OpenLoopProducer producer = new OpenLoopProducer(kafka.bootstrapServers())) {
+                Thread reader = new Thread(consumer, "latency-consumer");
+                reader.start();
+                consumer.measureFromNanos = System.nanoTime() + (long) (settings.warmupSeconds() * 1e9);
+                producer.run(new Workload(settings.users(), settings.probeShare(), rate), in, rate,
+                        settings.warmupSeconds() + settings.measureSeconds());
+                awaitQuiet(consumer);
+                consumer.stop();
+                reader.join(5_000);
+                result.put(kind, consumer.micros);
+                System.out.printf("  latency %-18s @%,7d/s  p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  (%,d samples)%n",
+                        kind, rate, consumer.micros.getValueAtPercentile(50) / 1e3, consumer.micros.getValueAtPercentile(99) / 1e3,
+                        consumer.micros.getValueAtPercentile(99.9) / 1e3, consumer.micros.getTotalCount());
+            } finally {
+                if (job != null) {
+                    job.cancel().get(60, TimeUnit.SECONDS);
+                }
+            }
+        }
+        return result;
+    }
+
+    // ---------------------------------------------------------------- deadlines
+
+    /**
+     * Deadline lateness under background load: users whose 24 h inactivity deadline falls a few seconds
+     * after they are sent, while other users keep the job busy. Lateness = arrival at the consumer (wall
+     * clock) minus the deadline; also emitted_at minus the deadline.
+     */
+    DeadlineResult deadlines() throws Exception {
+        String in = "dl-in-" + run;
+        String out = "dl-out-" + run;
+        kafka.createTopics(Jobs.PARALLELISM, List.of(in));
+        createOutputs(JobKind.NUDGEFLOW, out);
+        StreamExecutionEnvironment env = Jobs.environment();
+        Jobs.build(JobKind.NUDGEFLOW, env, kafka.bootstrapServers(), in, out, "dl-" + run, false);
+        JobClient job = env.executeAsync("deadlines");
+        awaitRunning(job);
+        Histogram arrival = new Histogram(3_600_000L, 3);
+        Histogram emitted = new Histogram(3_600_000L, 3);
+        long lead = 5_000;
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(out);
+                OpenLoopProducer background = new OpenLoopProducer(kafka.bootstrapServers());
+                OpenLoopProducer seeds = new OpenLoopProducer(kafka.bootstrapServers())) {
+            Thread load = new Thread(() -> background.run(new Workload(settings.users(), 0, 7), in,
+                    settings.deadlineBackgroundRate(), settings.deadlineSeconds() + lead / 1000.0 + 2));
+            load.start();
+            Workload seedWorkload = new Workload(1, 0, 11);
+            long gapNanos = (long) (settings.deadlineSeconds() * 1e9 / settings.deadlineSeeds());
+            long next = System.nanoTime();
+            for (int i = 0; i < settings.deadlineSeeds(); i++) {
+                while (System.nanoTime() < next) {
+                    drain(consumer, arrival, emitted);
+                }
+                next += gapNanos;
+                // active 24 h ago minus `lead`: the inactivity deadline comes `lead` ms from now, by the wall clock
+                long eventTime = System.currentTimeMillis() - Duration.ofHours(24).toMillis() + lead;
+                seeds.send(in, seedWorkload.record("dl-" + i, "UTC", "lesson_completed", eventTime, Map.of(), null));
+            }
+            seeds.flush();
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lead + 4_000);
+            while (System.nanoTime() < until && arrival.getTotalCount() < 2L * settings.deadlineSeeds()) {
+                drain(consumer, arrival, emitted);
+            }
+            load.join();
+        } finally {
+            job.cancel().get(60, TimeUnit.SECONDS);
+        }
+        System.out.printf("  deadline lateness: arrival p50 %d ms p99 %d ms; emitted_at p50 %d ms p99 %d ms (%,d deadlines)%n",
+                arrival.getValueAtPercentile(50), arrival.getValueAtPercentile(99),
+                emitted.getValueAtPercentile(50), emitted.getValueAtPercentile(99), arrival.getTotalCount());
+        return new DeadlineResult(arrival, emitted, 2L * settings.deadlineSeeds());
+    }
+
+    record DeadlineResult(Histogram arrivalMillis, Histogram emittedMillis, long expected) {}
+
+    private static void drain(KafkaConsumer<byte[], byte[]> consumer, Histogram arrival, Histogram emitted) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(5))) {
+            long now = System.currentTimeMillis();
+            var t = LatencyConsumer.decodeTrigger(r.value());
+            if (t.getUserId().startsWith("dl-")
+                    && (t.getRuleId().equals("inactive_24h") || t.getRuleId().equals("onboarding_stalled"))) {
+                long fire = t.getFireTime().toEpochMilli();
+                arrival.recordValue(Math.max(0, now - fire));
+                emitted.recordValue(Math.max(0, t.getEmittedAt().toEpochMilli() - fire));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void createOutputs(JobKind kind, String out) {
+        kafka.createTopics(Jobs.PARALLELISM, outputsOf(kind, out));
+    }
+
+    private static List<String> outputsOf(JobKind kind, String out) {
+        return kind == JobKind.NUDGEFLOW
+                ? List.of(out, out + "-segments", out + "-suppressed", out + "-dlq")
+                : List.of(out);
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer(String topic) {
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                "group.id", "bench-" + topic, "auto.offset.reset", "earliest", "fetch.max.wait.ms", 10),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        c.subscribe(List.of(topic));
+        return c;
+    }
+
+    /** Waits until the consumer saw nothing new for a second (at most 15 s): the tail is in. */
+    private static void awaitQuiet(LatencyConsumer consumer) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        long last = -1;
+        while (System.nanoTime() < deadline && consumer.received != last) {
+            last = consumer.received;
+            TimeUnit.SECONDS.sleep(1);
+        }
+    }
+
+    static void awaitRunning(JobClient job) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (job.getJobStatus().get() != JobStatus.RUNNING) {
+            if (System.nanoTime() > deadline || job.getJobStatus().get().isTerminalState()) {
+                throw new IllegalStateException("job did not start: " + job.getJobStatus().get());
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+
+    /** Count and time span of all records in some topics, by their timestamps or by when they were read. */
+    static final class Span {
+        long count;
+        long firstMs = Long.MAX_VALUE;
+        long lastMs = Long.MIN_VALUE;
+
+        double seconds() {
+            return Math.max(1, lastMs - firstMs) / 1000.0;
+        }
+
+        static Span read(String bootstrap, List<String> topics, boolean byReadTime) {
+            Span span = new Span();
+            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
+                    "max.poll.records", 5000), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                List<TopicPartition> partitions = new ArrayList<>();
+                for (String topic : topics) {
+                    for (PartitionInfo p : c.partitionsFor(topic)) {
+                        partitions.add(new TopicPartition(topic, p.partition()));
+                    }
+                }
+                c.assign(partitions);
+                c.seekToBeginning(partitions);
+                Map<TopicPartition, Long> end = c.endOffsets(partitions);
+                while (partitions.stream().anyMatch(p -> c.position(p) < end.get(p))) {
+                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
+                        long t = byReadTime ? System.currentTimeMillis() : r.timestamp();
+                        span.count++;
+                        span.firstMs = Math.min(span.firstMs, t);
+                        span.lastMs = Math.max(span.lastMs, t);
+                    }
+                }
+            }
+            return span;
+        }
+    }
+}

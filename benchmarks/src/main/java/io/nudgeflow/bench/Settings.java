@@ -1,0 +1,30 @@
+package io.nudgeflow.bench;
+
+import java.util.List;
+
+/** How big each stage is: the full report (about 15 minutes on 2 cores) or a smoke run (about a minute). */
+record Settings(
+        boolean smoke,
+        int users,
+        double probeShare,
+        long throughputEvents,
+        double warmupSeconds,
+        double measureSeconds,
+        List<Integer> fixedRates,
+        int deadlineSeeds,
+        double deadlineSeconds,
+        int deadlineBackgroundRate,
+        List<Integer> stateScales,
+        int perEventSample,
+        int jmhSeconds) {
+
+    static Settings forReport() {
+        return new Settings(false, 100_000, 0.1, 1_000_000, 5, 15, List.of(1_000, 10_000),
+                3_000, 15, 2_000, List.of(10_000, 1_000_000, 10_000_000), 200_000, 3);
+    }
+
+    static Settings forSmokeRun() {
+        return new Settings(true, 2_000, 0.1, 20_000, 1, 2, List.of(500),
+                50, 2, 200, List.of(10_000), 5_000, 1);
+    }
+}

@@ -1,0 +1,105 @@
+package io.nudgeflow.bench;
+
+import io.nudgeflow.avro.Trigger;
+import io.nudgeflow.avro.UserEvent;
+import io.nudgeflow.domain.ClockScale;
+import io.nudgeflow.flink.EngineSettings;
+import io.nudgeflow.flink.UserEngineFunction;
+import io.nudgeflow.flink.UserIdSelector;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+/**
+ * Per-event cost of the real keyed operator over RocksDB (values and timers in RocksDB, as in production)
+ * with N users' state pre-loaded, without Kafka or the network in the way; and the RocksDB bytes per user.
+ */
+final class StateScaleStage {
+    private static final long T0 = Instant.parse("2026-03-02T10:00:00Z").toEpochMilli();
+
+    record Result(int users, double preloadEventsPerSecond, double microsPerEvent, double sstBytesPerUser) {}
+
+    static Result run(int users, int sample) throws Exception {
+        Path db = Files.createTempDirectory("bench-rocksdb");
+        EmbeddedRocksDBStateBackend backend = new EmbeddedRocksDBStateBackend(true);
+        backend.setDbStoragePath(db.toString());
+        var harness = new KeyedOneInputStreamOperatorTestHarness<String, UserEvent, Trigger>(
+                new KeyedProcessOperator<>(new UserEngineFunction(EngineSettings.live(BenchRules.load(), ClockScale.REAL, null))),
+                new UserIdSelector(), Types.STRING);
+        try {
+            harness.setStateBackend(backend);
+            harness.open();
+            harness.setProcessingTime(T0);
+
+            long start = System.nanoTime();
+            for (int u = 0; u < users; u++) {
+                harness.processElement(event(u, "lesson_completed", T0 + u % 3_600_000, "p" + u), 0);
+                if (u % 20_000 == 0) {
+                    clearOutputs(harness);
+                }
+            }
+            double preloadRate = users / ((System.nanoTime() - start) / 1e9);
+            clearOutputs(harness);
+
+            SplittableRandom random = new SplittableRandom(users);
+            UserEvent[] events = new UserEvent[sample];
+            for (int i = 0; i < sample; i++) {
+                events[i] = event(random.nextInt(users), i % 3 == 0 ? "app_open" : "lesson_completed",
+                        T0 + 3_600_000 + i, "m" + i);
+            }
+            int warm = sample / 4;
+            for (int i = 0; i < warm; i++) {
+                harness.processElement(events[i], 0);
+            }
+            clearOutputs(harness);
+            long t = System.nanoTime();
+            for (int i = warm; i < sample; i++) {
+                harness.processElement(events[i], 0);
+            }
+            double micros = (System.nanoTime() - t) / 1e3 / (sample - warm);
+            clearOutputs(harness);
+
+            harness.snapshot(1L, T0); // flushes the memtables: the SST files hold everything
+            double bytesPerUser = sstBytes(db) / (double) users;
+            System.out.printf("  state scale %,11d users: preload %,8.0f events/s, %6.2f µs/event, %5.1f SST bytes/user%n",
+                    users, preloadRate, micros, bytesPerUser);
+            return new Result(users, preloadRate, micros, bytesPerUser);
+        } finally {
+            harness.close();
+            try (Stream<Path> files = Files.walk(db)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static UserEvent event(int user, String type, long time, String id) {
+        return UserEvent.newBuilder().setEventId(id).setUserId(Workload.userId(user)).setEventType(type)
+                .setEventTime(Instant.ofEpochMilli(time)).setTimezone(Workload.zoneOf(user)).setValue(null)
+                .setProperties(Map.of()).build();
+    }
+
+    private static void clearOutputs(KeyedOneInputStreamOperatorTestHarness<String, UserEvent, Trigger> harness) {
+        harness.getOutput().clear();
+        for (var tag : java.util.List.of(io.nudgeflow.flink.Descriptors.SEGMENT_CHANGES, io.nudgeflow.flink.Descriptors.SUPPRESSED_TRIGGERS)) {
+            var queue = harness.getSideOutput(tag);
+            if (queue != null) {
+                queue.clear();
+            }
+        }
+    }
+
+    private static long sstBytes(Path db) throws IOException {
+        try (Stream<Path> files = Files.walk(db)) {
+            return files.filter(p -> p.toString().endsWith(".sst")).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+}
