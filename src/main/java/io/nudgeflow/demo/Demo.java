@@ -61,8 +61,11 @@ public final class Demo {
             long now = System.currentTimeMillis();
             ClockScale clock = ClockScale.compressed(now, now, speed);
             int port = portOrFree(webUiPort);
+            // checkpoints to a file system as on a cluster (JobManager memory holds at most 5 MB of state)
+            String checkpoints = java.nio.file.Files.createTempDirectory("nudgeflow-demo-checkpoints").toUri().toString();
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(
-                    JobConfig.of("rocksdb", Duration.ofSeconds(10), null, Duration.ofMillis(5), Map.of("rest.port", Integer.toString(port))));
+                    JobConfig.of("rocksdb", Duration.ofSeconds(10), checkpoints, Duration.ofMillis(5),
+                            Map.of("rest.port", Integer.toString(port))));
             env.setParallelism(2);
             LiveJob.build(env, KafkaSettings.atLeastOnce(kafka.bootstrapServers(), "nudgeflow-demo", topics),
                     EngineSettings.live(rules, clock, null), false);

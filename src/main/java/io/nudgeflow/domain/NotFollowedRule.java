@@ -9,8 +9,14 @@ import java.util.Set;
  * add_to_cart not followed by purchase within 1 h). Memory: the pending event's time and value, removed
  * when it is followed or when the rule fires.
  */
-public record NotFollowedRule(RuleHeader header, String event, String followedBy, Duration within) implements Rule {
+public record NotFollowedRule(RuleHeader header, String event, String followedBy, Duration within, int memoryKey)
+        implements Rule {
     private static final long NO_VALUE = Long.MIN_VALUE;
+
+    /** @param memoryKey derived: the slot of the pending event, hashed once here rather than on every event */
+    public NotFollowedRule(RuleHeader header, String event, String followedBy, Duration within) {
+        this(header, event, followedBy, within, RuleMemory.key("pending:" + header.id()));
+    }
 
     @Override
     public Set<String> variables() {
@@ -18,7 +24,7 @@ public record NotFollowedRule(RuleHeader header, String event, String followedBy
     }
 
     private int key() {
-        return RuleMemory.key("pending:" + id());
+        return memoryKey;
     }
 
     @Override

@@ -15,9 +15,14 @@ import java.util.Set;
  * at {@link #MAX_PAIRS} pairs, so it stays small whatever the user does.
  */
 public record RepeatedWithoutRule(RuleHeader header, String event, int count, Duration within, String resetOn,
-        String groupBy) implements Rule {
+        String groupBy, int memoryKey) implements Rule {
 
     public static final int MAX_PAIRS = 32;
+
+    /** @param memoryKey derived: the slot of recent events, hashed once here rather than on every event */
+    public RepeatedWithoutRule(RuleHeader header, String event, int count, Duration within, String resetOn, String groupBy) {
+        this(header, event, count, within, resetOn, groupBy, RuleMemory.key("recent:" + header.id()));
+    }
 
     @Override
     public Set<String> variables() {
@@ -25,7 +30,7 @@ public record RepeatedWithoutRule(RuleHeader header, String event, int count, Du
     }
 
     private int key() {
-        return RuleMemory.key("recent:" + id());
+        return memoryKey;
     }
 
     private String groupOf(Event e) {

@@ -3,10 +3,8 @@ package io.nudgeflow.domain;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The engine: a deterministic function of (user state, event or instant, rules, wall clock) to
@@ -27,8 +25,9 @@ public final class UserEngine {
     private final Guardrails guardrails;
     private final long dedupWindowMs;
     private final long lateToleranceMs;
-    private final Set<String> countedEvents = new HashSet<>();
-    private final Set<String> summedEvents = new HashSet<>();
+    /** Memory keys of the counters and sums the rules read, by event type: hashed once, not per event. */
+    private final Map<String, Integer> counterKeys = new HashMap<>();
+    private final Map<String, Integer> sumKeys = new HashMap<>();
     /** Scratch space for the rules due at one deadline; the engine is used by one thread at a time. */
     private final boolean[] due;
 
@@ -42,10 +41,10 @@ public final class UserEngine {
         for (Rule rule : ruleList) {
             ruleById.put(rule.id(), rule);
             if (rule.countedEvent() != null) {
-                countedEvents.add(rule.countedEvent());
+                counterKeys.put(rule.countedEvent(), RuleMemory.key("count:" + rule.countedEvent()));
             }
             if (rule.summedEvent() != null) {
-                summedEvents.add(rule.summedEvent());
+                sumKeys.put(rule.summedEvent(), RuleMemory.key("sum:" + rule.summedEvent()));
             }
         }
     }
@@ -101,16 +100,18 @@ public final class UserEngine {
         }
         long countBefore = 0;
         long countAfter = 0;
-        if (countedEvents.contains(event.type())) {
-            int key = RuleMemory.key("count:" + event.type());
+        Integer counterKey = counterKeys.get(event.type());
+        if (counterKey != null) {
+            int key = counterKey;
             countBefore = s.memory.counter(key);
             countAfter = countBefore + 1;
             s.memory.setCounter(key, countAfter);
         }
         long sumBefore = 0;
         long sumAfter = 0;
-        if (summedEvents.contains(event.type())) {
-            int key = RuleMemory.key("sum:" + event.type());
+        Integer sumKey = sumKeys.get(event.type());
+        if (sumKey != null) {
+            int key = sumKey;
             sumBefore = s.memory.counter(key);
             sumAfter = sumBefore + (event.value() == null ? 0 : Math.round(event.value() * 100));
             s.memory.setCounter(key, sumAfter);
@@ -161,6 +162,32 @@ public final class UserEngine {
         }
         // an idle user's clock still moves at deadlines: ids older than the dedup window go then, not never
         s.forgetIdsBefore(s.clock - dedupWindowMs);
+    }
+
+    /** How the user's one timer must move: cancel one (or NONE) and set one (or NONE). */
+    public record TimerMove(long cancel, long set) {
+        public static final TimerMove NONE = new TimerMove(UserState.NONE, UserState.NONE);
+    }
+
+    /**
+     * Keeps the user's one timer no later than their next deadline, moving it only when it must: while a
+     * timer is pending at or before the next deadline it stays (activity usually pushes deadlines later;
+     * the early timer then fires, finds nothing due and is set again), so most events touch no timer.
+     */
+    public TimerMove reschedule(UserState s) {
+        long next = nextDeadline(s);
+        long pending = s.wakeAt != UserState.NONE && s.wakeAt > s.clock ? s.wakeAt : UserState.NONE;
+        if (pending != UserState.NONE && (next == UserState.NONE || next >= pending)) {
+            return TimerMove.NONE;
+        }
+        s.wakeAt = next;
+        return next == UserState.NONE && pending == UserState.NONE ? TimerMove.NONE : new TimerMove(pending, next);
+    }
+
+    /** The timer to cancel when a user is erased. */
+    public TimerMove forget(UserState erased) {
+        boolean pending = erased != null && erased.wakeAt != UserState.NONE && erased.wakeAt > erased.clock;
+        return pending ? new TimerMove(erased.wakeAt, UserState.NONE) : TimerMove.NONE;
     }
 
     /** The earliest instant after the user's clock at which a rule, a deferred trigger or the lifecycle is due. */

@@ -14,6 +14,11 @@ public final class UserState {
 
     static final int FLAG_START_EVENT_SEEN = 1;
     static final int FLAG_OPTED_OUT = 2;
+    /**
+     * At most this many recent ids per user: redeliveries come within minutes, and a bot sending thousands
+     * of events a day must not make every one of its events re-encode thousands of ids.
+     */
+    static final int MAX_RECENT_IDS = 64;
 
     long firstSeen;
     /** When the onboarding clock started: first sighting, or the first start event (signup). */
@@ -46,6 +51,11 @@ public final class UserState {
     final RuleMemory memory = new RuleMemory();
     /** Triggers waiting for the end of quiet hours, usually none. */
     java.util.List<DeferredTrigger> deferred = java.util.List.of();
+    /**
+     * When the user's one timer is set for, or NONE. Never later than the next deadline while it is pending
+     * (after the clock), so the timer can stay put while activity pushes deadlines later.
+     */
+    long wakeAt = NONE;
 
     private static final long[] EMPTY = new long[0];
 
@@ -170,6 +180,10 @@ public final class UserState {
         if (eventTime < keepFrom) {
             return;
         }
+        if (recentIdCount == MAX_RECENT_IDS) { // drop the oldest
+            System.arraycopy(recentIds, 2, recentIds, 0, 2 * (recentIdCount - 1));
+            recentIdCount--;
+        }
         if (2 * (recentIdCount + 1) > recentIds.length) {
             recentIds = Arrays.copyOf(recentIds, Math.max(4, recentIds.length * 2));
         }
@@ -211,6 +225,7 @@ public final class UserState {
                 && capCount == other.capCount
                 && memory.equals(other.memory)
                 && deferred.equals(other.deferred)
+                && wakeAt == other.wakeAt
                 && Arrays.equals(recentIds, 0, 2 * recentIdCount, other.recentIds, 0, 2 * other.recentIdCount);
     }
 

@@ -23,6 +23,7 @@ public final class UserStateCodec {
     private static final int HAS_CAP = 16;
     private static final int HAS_MEMORY = 32;
     private static final int HAS_DEFERRED = 64;
+    private static final int HAS_WAKE = 128;
 
     private UserStateCodec() {}
 
@@ -35,7 +36,8 @@ public final class UserStateCodec {
                 | (s.activeDaysBits != 0 ? HAS_ACTIVE_DAYS : 0)
                 | (s.capCount != 0 ? HAS_CAP : 0)
                 | (s.memory.size() != 0 ? HAS_MEMORY : 0)
-                | (!s.deferred.isEmpty() ? HAS_DEFERRED : 0);
+                | (!s.deferred.isEmpty() ? HAS_DEFERRED : 0)
+                | (s.wakeAt != UserState.NONE ? HAS_WAKE : 0);
         w.writeVarInt(presence);
         w.writeSignedVarLong(s.clock);
         w.writeSignedVarLong(s.clock - s.firstSeen);
@@ -44,6 +46,9 @@ public final class UserStateCodec {
         w.writeSignedVarLong(s.clock - s.stageSince);
         if (s.lastActive != UserState.NONE) {
             w.writeSignedVarLong(s.clock - s.lastActive);
+        }
+        if (s.wakeAt != UserState.NONE) {
+            w.writeSignedVarLong(s.wakeAt - s.clock);
         }
         if (s.stage != null) {
             w.writeByte((byte) s.stage.ordinal());
@@ -110,6 +115,9 @@ public final class UserStateCodec {
         s.stageSince = s.clock - r.readSignedVarLong();
         if ((presence & HAS_LAST_ACTIVE) != 0) {
             s.lastActive = s.clock - r.readSignedVarLong();
+        }
+        if ((presence & HAS_WAKE) != 0) {
+            s.wakeAt = s.clock + r.readSignedVarLong();
         }
         if ((presence & HAS_STAGE) != 0) {
             s.stage = Stage.ofOrdinal(r.readByte());

@@ -22,16 +22,13 @@ public sealed interface TimeMode extends Serializable {
     /** What {@code emitted_at} says for an output decided at event time {@code decidedAt}. */
     long emittedAt(TimerService timers, long decidedAt);
 
-    /** Moves the user's one timer from the old deadline to the new one. */
-    default void reschedule(TimerService timers, long oldDeadline, long newDeadline) {
-        if (oldDeadline == newDeadline) {
-            return;
+    /** Moves the user's one timer as the engine says. */
+    default void apply(TimerService timers, UserEngine.TimerMove move) {
+        if (move.cancel() != UserState.NONE) {
+            delete(timers, move.cancel());
         }
-        if (oldDeadline != UserState.NONE) {
-            delete(timers, oldDeadline);
-        }
-        if (newDeadline != UserState.NONE) {
-            register(timers, newDeadline);
+        if (move.set() != UserState.NONE) {
+            register(timers, move.set());
         }
     }
 

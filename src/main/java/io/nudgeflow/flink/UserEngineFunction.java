@@ -19,7 +19,7 @@ import org.apache.flink.util.Collector;
 
 /**
  * The one keyed operator: load the user's state, let the {@link UserEngine} decide, store the state, move
- * the user's single timer to the next deadline, emit. All logic lives in the domain.
+ * the user's single timer where the engine says, emit. All logic lives in the domain.
  */
 public final class UserEngineFunction extends KeyedProcessFunction<String, UserEvent, Trigger> {
     private final EngineSettings settings;
@@ -43,17 +43,17 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, UserE
     public void processElement(UserEvent event, Context ctx, Collector<Trigger> out) throws IOException {
         emitter.bind(ctx, out);
         UserState before = load();
-        long oldDeadline = before == null ? UserState.NONE : engine.nextDeadline(before);
         TimeMode time = settings.timeMode();
         UserState after = engine.onEvent(before, toDomain(event), time.wallNow(ctx.timerService()), emitter);
         emitter.events.inc();
         if (after == null) {
             userState.clear(); // erasure: nothing of the user stays, the next checkpoint has no trace of them
-            time.reschedule(ctx.timerService(), oldDeadline, UserState.NONE);
+            time.apply(ctx.timerService(), engine.forget(before));
             return;
         }
+        UserEngine.TimerMove move = engine.reschedule(after);
         store(after);
-        time.reschedule(ctx.timerService(), oldDeadline, engine.nextDeadline(after));
+        time.apply(ctx.timerService(), move);
     }
 
     @Override
@@ -63,12 +63,12 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, UserE
             return; // erased or expired since the timer was set
         }
         emitter.bind(ctx, out);
-        long oldDeadline = engine.nextDeadline(state);
         TimeMode time = settings.timeMode();
         engine.advanceTo(state, ctx.getCurrentKey(), time.advanceTarget(ctx.timerService(), timestamp),
                 time.wallNow(ctx.timerService()), emitter);
+        UserEngine.TimerMove move = engine.reschedule(state);
         store(state);
-        time.reschedule(ctx.timerService(), oldDeadline, engine.nextDeadline(state));
+        time.apply(ctx.timerService(), move);
     }
 
     private static Event toDomain(UserEvent event) {

@@ -17,6 +17,7 @@ class UserStateCodecTest {
             f.event("lesson_completed", days(MONDAY_10AM, d), "America/New_York");
         }
 
+        f.engine.reschedule(f.state); // sets the pending wake-up
         UserState decoded = UserStateCodec.decode(UserStateCodec.encode(f.state));
 
         assertThat(decoded).isEqualTo(f.state);

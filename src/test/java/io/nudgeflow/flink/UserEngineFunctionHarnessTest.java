@@ -74,6 +74,36 @@ class UserEngineFunctionHarnessTest {
     }
 
     @Test
+    void activityThatPushesTheDeadlineLaterLeavesTheTimerWhereItIsAndTheDeadlineStillFiresOnTime() throws Exception {
+        live();
+        harness.setProcessingTime(MONDAY_10AM.toEpochMilli());
+        send("u1", "lesson_completed", MONDAY_10AM);
+        send("u1", "lesson_completed", MONDAY_10AM.plus(Duration.ofHours(1))); // inactive_24h moves to 11:00 tomorrow
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+
+        harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofHours(24)).toEpochMilli()); // the early timer: nothing due
+        assertThat(triggers()).extracting(Trigger::getRuleId).doesNotContain("inactive_24h");
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+
+        harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofHours(25)).toEpochMilli());
+        assertThat(triggers()).filteredOn(t -> t.getRuleId().equals("inactive_24h")).singleElement()
+                .extracting(Trigger::getFireTime).isEqualTo(MONDAY_10AM.plus(Duration.ofHours(25)));
+    }
+
+    @Test
+    void aDeadlineThatMovesEarlierMovesTheOneTimer() throws Exception {
+        live();
+        harness.setProcessingTime(MONDAY_10AM.toEpochMilli());
+        send("u1", "lesson_completed", MONDAY_10AM);
+        send("u1", "add_to_cart", MONDAY_10AM.plus(Duration.ofMinutes(5))); // cart_abandoned in an hour
+
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+        harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofMinutes(65)).toEpochMilli());
+        assertThat(triggers()).extracting(Trigger::getRuleId).containsExactly("cart_abandoned");
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+    }
+
+    @Test
     void aChurnedUserLeavesNoTimerBehind() throws Exception {
         live();
         harness.setProcessingTime(MONDAY_10AM.toEpochMilli());

@@ -8,7 +8,10 @@ import io.nudgeflow.io.RawEvent;
 import io.nudgeflow.io.Topics;
 import io.nudgeflow.pipeline.JobConfig;
 import io.nudgeflow.pipeline.LiveJob;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -32,8 +35,15 @@ final class Jobs {
     private Jobs() {}
 
     static StreamExecutionEnvironment environment() {
+        String checkpoints;
+        try {
+            // as in production: checkpoints go to a file system, not the JobManager's 5 MB of memory
+            checkpoints = Files.createTempDirectory("bench-checkpoints").toUri().toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM,
-                JobConfig.of("rocksdb", Duration.ofSeconds(30), null, Duration.ofMillis(5),
+                JobConfig.of("rocksdb", Duration.ofSeconds(30), checkpoints, Duration.ofMillis(5),
                         Map.of("rest.bind-port", "0", "restart-strategy.type", "none",
                                 "taskmanager.memory.managed.size", "256m")));
         return env;
