@@ -1,32 +1,56 @@
 package io.nudgeflow.domain;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A rule's attributes as written in the rule file: literal strings with {@code {variable}} placeholders
- * that the rule type fills in when it fires (e.g. {@code hours_inactive: "{hours_inactive}"}).
+ * that the rule type fills in when it fires (e.g. {@code hours_inactive: "{hours_inactive}"}). Each value
+ * is split into literal and placeholder parts once, when the rule file is read, not at every trigger.
  */
-public record AttributeTemplate(Map<String, String> entries) implements Serializable {
+public final class AttributeTemplate implements Serializable {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_][a-z0-9_]*(?:\\.[A-Za-z0-9_-]+)?)}");
 
     public static final AttributeTemplate NONE = new AttributeTemplate(Map.of());
 
-    public AttributeTemplate {
-        entries = Map.copyOf(entries);
+    private final Map<String, String> entries;
+    /** Per attribute, its parts in order: even indexes literal text, odd indexes placeholder names. */
+    private final TreeMap<String, String[]> compiled = new TreeMap<>();
+
+    public AttributeTemplate(Map<String, String> entries) {
+        this.entries = Map.copyOf(entries);
+        this.entries.forEach((key, value) -> {
+            List<String> parts = new ArrayList<>();
+            Matcher m = PLACEHOLDER.matcher(value);
+            int from = 0;
+            while (m.find()) {
+                parts.add(value.substring(from, m.start()));
+                parts.add(m.group(1));
+                from = m.end();
+            }
+            parts.add(value.substring(from));
+            compiled.put(key, parts.toArray(String[]::new));
+        });
+    }
+
+    public Map<String, String> entries() {
+        return entries;
     }
 
     /** Placeholder names used by the template, for validation against what the rule type offers. */
     public Set<String> placeholders() {
-        java.util.Set<String> names = new java.util.TreeSet<>();
-        for (String value : entries.values()) {
-            Matcher m = PLACEHOLDER.matcher(value);
-            while (m.find()) {
-                names.add(m.group(1));
+        Set<String> names = new TreeSet<>();
+        for (String[] parts : compiled.values()) {
+            for (int i = 1; i < parts.length; i += 2) {
+                names.add(parts[i]);
             }
         }
         return names;
@@ -37,7 +61,7 @@ public record AttributeTemplate(Map<String, String> entries) implements Serializ
         if (more.entries.isEmpty()) {
             return this;
         }
-        Map<String, String> merged = new java.util.HashMap<>(entries);
+        Map<String, String> merged = new HashMap<>(entries);
         merged.putAll(more.entries);
         return new AttributeTemplate(merged);
     }
@@ -48,16 +72,16 @@ public record AttributeTemplate(Map<String, String> entries) implements Serializ
      */
     public Map<String, String> render(Map<String, String> variables) {
         TreeMap<String, String> out = new TreeMap<>();
-        for (Map.Entry<String, String> e : entries.entrySet()) {
-            String value = e.getValue();
-            if (value.indexOf('{') >= 0) {
-                Matcher m = PLACEHOLDER.matcher(value);
-                StringBuilder sb = new StringBuilder();
-                while (m.find()) {
-                    String replacement = variables.getOrDefault(m.group(1), "");
-                    m.appendReplacement(sb, Matcher.quoteReplacement(replacement));
+        for (Map.Entry<String, String[]> e : compiled.entrySet()) {
+            String[] parts = e.getValue();
+            String value;
+            if (parts.length == 1) {
+                value = parts[0];
+            } else {
+                StringBuilder sb = new StringBuilder(parts[0]);
+                for (int i = 1; i < parts.length; i += 2) {
+                    sb.append(variables.getOrDefault(parts[i], "")).append(parts[i + 1]);
                 }
-                m.appendTail(sb);
                 value = sb.toString();
             }
             if (!value.isEmpty()) {
@@ -65,5 +89,20 @@ public record AttributeTemplate(Map<String, String> entries) implements Serializ
             }
         }
         return out;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AttributeTemplate other && entries.equals(other.entries);
+    }
+
+    @Override
+    public int hashCode() {
+        return entries.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "AttributeTemplate" + entries;
     }
 }

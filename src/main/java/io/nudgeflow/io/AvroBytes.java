@@ -3,6 +3,7 @@ package io.nudgeflow.io;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
@@ -17,11 +18,15 @@ public final class AvroBytes {
         return bytes;
     }
 
-    /** Encodes one record; producers on a hot path keep a {@link BinaryMessageEncoder} instead. */
+    /** One encoder per record class: building one computes the schema fingerprint, which is costly. */
+    private static final ConcurrentHashMap<Class<?>, BinaryMessageEncoder<SpecificRecord>> ENCODERS = new ConcurrentHashMap<>();
+
+    /** Encodes one record (Avro's message encoders are thread-safe). */
     public static byte[] singleObject(SpecificRecord record) {
-        SpecificData model = SpecificData.getForClass(record.getClass());
+        BinaryMessageEncoder<SpecificRecord> encoder = ENCODERS.computeIfAbsent(record.getClass(),
+                type -> new BinaryMessageEncoder<>(SpecificData.getForClass(type), record.getSchema()));
         try {
-            return toArray(new BinaryMessageEncoder<SpecificRecord>(model, record.getSchema()).encode(record));
+            return toArray(encoder.encode(record));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

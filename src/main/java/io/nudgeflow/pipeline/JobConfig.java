@@ -18,6 +18,9 @@ public final class JobConfig {
         Map<String, String> conf = new HashMap<>();
         // Kryo fallback would silently slow every record and break savepoint compatibility: fail fast instead
         conf.put("pipeline.generic-types", "false");
+        // no operator mutates a record after emitting it, so chained operators may share records instead of
+        // deep-copying each one through its serializer
+        conf.put("pipeline.object-reuse", "true");
         conf.put("state.backend.type", stateBackend);
         conf.put("execution.checkpointing.incremental", "true");
         conf.put("execution.buffer-timeout.interval", bufferTimeout.toMillis() + " ms");

@@ -44,9 +44,20 @@ final class Jobs {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM,
                 JobConfig.of("rocksdb", Duration.ofSeconds(30), checkpoints, Duration.ofMillis(5),
-                        Map.of("rest.bind-port", "0", "restart-strategy.type", "none",
-                                "taskmanager.memory.managed.size", "256m")));
+                        extra()));
         return env;
+    }
+
+    /** Settings of every measured job; {@code -Dbench.conf=k=v,k=v} adds or overrides some for experiments. */
+    private static Map<String, String> extra() {
+        Map<String, String> conf = new java.util.HashMap<>(Map.of("rest.bind-port", "0", "restart-strategy.type", "none",
+                "taskmanager.memory.managed.size", "256m"));
+        for (String kv : System.getProperty("bench.conf", "").split(",")) {
+            if (kv.contains("=")) {
+                conf.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+        }
+        return conf;
     }
 
     /** @param out for Nudgeflow, the engagement-triggers topic; its other outputs get suffixed names */

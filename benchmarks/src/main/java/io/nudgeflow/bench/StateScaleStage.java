@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -30,7 +31,14 @@ final class StateScaleStage {
 
     static Result run(int users, int sample) throws Exception {
         Path db = Files.createTempDirectory("bench-rocksdb");
-        EmbeddedRocksDBStateBackend backend = new EmbeddedRocksDBStateBackend(true);
+        // The harness's mock memory manager is a few MB: with managed memory RocksDB would get tiny memtables
+        // and stall on flushes. Give it what a TaskManager slot gives it in the real job instead.
+        EmbeddedRocksDBStateBackend backend = new EmbeddedRocksDBStateBackend(true).configure(Configuration.fromMap(Map.of(
+                "state.backend.rocksdb.memory.managed", "false",
+                "state.backend.rocksdb.writebuffer.size", "64mb",
+                "state.backend.rocksdb.writebuffer.count", "3",
+                "state.backend.rocksdb.block.cache-size", "256mb",
+                "state.backend.rocksdb.thread.num", "2")), StateScaleStage.class.getClassLoader());
         backend.setDbStoragePath(db.toString());
         var harness = new KeyedOneInputStreamOperatorTestHarness<String, UserEvent, Trigger>(
                 new KeyedProcessOperator<>(new UserEngineFunction(EngineSettings.live(BenchRules.load(), ClockScale.REAL, null))),

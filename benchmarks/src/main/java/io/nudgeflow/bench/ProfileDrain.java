@@ -1,0 +1,31 @@
+package io.nudgeflow.bench;
+
+import io.nudgeflow.embedded.EmbeddedKafka;
+import java.util.List;
+
+/**
+ * One job draining a pre-loaded topic, nothing else: run it under a profiler (JFR) to see where a job's
+ * time goes. {@code ProfileDrain NUDGEFLOW 1000000}
+ */
+public final class ProfileDrain {
+    private ProfileDrain() {}
+
+    public static void main(String[] args) throws Exception {
+        JobKind kind = JobKind.valueOf(args[0]);
+        long events = Long.parseLong(args[1]);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopics(Jobs.PARALLELISM, List.of("in", "out", "out-segments", "out-suppressed", "out-dlq"));
+            try (OpenLoopProducer producer = new OpenLoopProducer(kafka.bootstrapServers())) {
+                producer.burst(new Workload(100_000, 0.1, 1), "in", events);
+            }
+            long start = System.nanoTime();
+            var env = Jobs.environment();
+            Jobs.build(kind, env, kafka.bootstrapServers(), "in", "out", "profile", true);
+            env.execute("profile-" + kind);
+            var span = KafkaStages.Span.read(kafka.bootstrapServers(),
+                    kind == JobKind.NUDGEFLOW ? List.of("out", "out-segments") : List.of("out"), false);
+            System.out.printf("%s drained %,d events in %.1f s: %,.0f events/s over the output span%n", kind, events,
+                    (System.nanoTime() - start) / 1e9, events / span.seconds());
+        }
+    }
+}
