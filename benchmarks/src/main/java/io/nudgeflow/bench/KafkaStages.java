@@ -53,6 +53,7 @@ final class KafkaStages {
                 // processing span: first to last record the job wrote (sink timestamps), not job start-up
                 Span span = Span.read(kafka.bootstrapServers(), outputsOf(kind, out), false);
                 rate = settings.throughputEvents() / span.seconds();
+                settle();
             }
             rates.put(kind, rate);
             System.out.printf("  throughput %-18s %,10.0f events/s%n", kind, rate);
@@ -98,6 +99,7 @@ final class KafkaStages {
                 if (job != null) {
                     job.cancel().get(60, TimeUnit.SECONDS);
                 }
+                settle();
             }
         }
         return result;
@@ -171,6 +173,12 @@ final class KafkaStages {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Lets the previous job's mini cluster wind down (threads, RocksDB, garbage) before the next measurement. */
+    private static void settle() throws InterruptedException {
+        System.gc();
+        TimeUnit.SECONDS.sleep(2);
+    }
 
     private void createOutputs(JobKind kind, String out) {
         kafka.createTopics(Jobs.PARALLELISM, outputsOf(kind, out));

@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.state.storage.FileSystemCheckpointStorage;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -43,8 +44,10 @@ final class StateScaleStage {
         var harness = new KeyedOneInputStreamOperatorTestHarness<String, UserEvent, Trigger>(
                 new KeyedProcessOperator<>(new UserEngineFunction(EngineSettings.live(BenchRules.load(), ClockScale.REAL, null))),
                 new UserIdSelector(), Types.STRING);
+        Path checkpoints = Files.createTempDirectory("bench-checkpoints");
         try {
             harness.setStateBackend(backend);
+            harness.setCheckpointStorage(new FileSystemCheckpointStorage(checkpoints.toUri()));
             harness.open();
             harness.setProcessingTime(T0);
 
@@ -83,8 +86,10 @@ final class StateScaleStage {
             return new Result(users, preloadRate, micros, bytesPerUser);
         } finally {
             harness.close();
-            try (Stream<Path> files = Files.walk(db)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            for (Path dir : new Path[] {db, checkpoints}) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
             }
         }
     }
