@@ -98,24 +98,12 @@ public final class UserEngine {
             s.markActiveDay(LocalCalendar.epochDay(event.time(), s.zone));
             s.lastActive = Math.max(s.lastActive, event.time());
         }
-        long countBefore = 0;
-        long countAfter = 0;
-        Integer counterKey = counterKeys.get(event.type());
-        if (counterKey != null) {
-            int key = counterKey;
-            countBefore = s.memory.counter(key);
-            countAfter = countBefore + 1;
-            s.memory.setCounter(key, countAfter);
-        }
-        long sumBefore = 0;
-        long sumAfter = 0;
-        Integer sumKey = sumKeys.get(event.type());
-        if (sumKey != null) {
-            int key = sumKey;
-            sumBefore = s.memory.counter(key);
-            sumAfter = sumBefore + (event.value() == null ? 0 : Math.round(event.value() * 100));
-            s.memory.setCounter(key, sumAfter);
-        }
+        // counters and sums (in hundredths) of the types the rules read, shared by all of them
+        long countAfter = add(s, counterKeys.get(event.type()), 1);
+        long countBefore = countAfter - 1;
+        long amount = event.value() == null ? 0 : Math.round(event.value() * 100);
+        long sumAfter = add(s, sumKeys.get(event.type()), amount);
+        long sumBefore = sumAfter - amount;
         boolean checklistCompleted = applyOnboarding(s, event);
         s.rememberId(idHash, event.time(), s.newestEventTime - dedupWindowMs);
 
@@ -200,6 +188,16 @@ public final class UserEngine {
             next = Lifecycle.earliestAfter(s.clock, next, d.deferTo());
         }
         return next;
+    }
+
+    /** Adds to a memory counter and returns its new value; without a key (nobody reads it), returns 0 + amount. */
+    private static long add(UserState s, Integer key, long amount) {
+        if (key == null) {
+            return amount;
+        }
+        long after = s.memory.counter(key) + amount;
+        s.memory.setCounter(key, after);
+        return after;
     }
 
     private void applyConsent(UserState s, Event event) {
