@@ -2,6 +2,7 @@ package io.nudgeflow.cli;
 
 import io.nudgeflow.domain.Rule;
 import io.nudgeflow.domain.RuleSet;
+import io.nudgeflow.io.JsonLines;
 import io.nudgeflow.pipeline.ReplayJob;
 import io.nudgeflow.rules.RuleSetException;
 import io.nudgeflow.rules.RuleSetParser;
@@ -126,8 +127,8 @@ public final class ReplayCommand implements Callable<Integer> {
         for (Rule rule : ruleSet.rules()) {
             counts.put(rule.id(), new int[2]);
         }
-        outputs.triggers().forEach(line -> counts.computeIfAbsent(ruleId(line), k -> new int[2])[0]++);
-        outputs.suppressed().forEach(line -> counts.computeIfAbsent(ruleId(line), k -> new int[2])[1]++);
+        outputs.triggers().forEach(line -> counts.computeIfAbsent(JsonLines.field(line, "rule_id"), k -> new int[2])[0]++);
+        outputs.suppressed().forEach(line -> counts.computeIfAbsent(JsonLines.field(line, "rule_id"), k -> new int[2])[1]++);
         err.printf("%-24s %9s %11s%n", "rule", "triggers", "suppressed");
         counts.forEach((rule, c) -> err.printf("%-24s %9d %11d%n", rule, c[0], c[1]));
         err.printf("%-24s %9d %11d%n", "total", outputs.triggers().size(), outputs.suppressed().size());
@@ -135,10 +136,5 @@ public final class ReplayCommand implements Callable<Integer> {
                 untilMs == Long.MIN_VALUE ? "-" : Instant.ofEpochMilli(untilMs), outputs.segmentChanges().size(),
                 outputs.deadLetters().size());
         err.flush();
-    }
-
-    private static String ruleId(String jsonLine) {
-        int start = jsonLine.indexOf("\"rule_id\":\"") + 11;
-        return jsonLine.substring(start, jsonLine.indexOf('"', start));
     }
 }

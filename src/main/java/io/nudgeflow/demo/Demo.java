@@ -7,6 +7,7 @@ import io.nudgeflow.flink.EngineSettings;
 import io.nudgeflow.io.KafkaSettings;
 import io.nudgeflow.io.Topics;
 import io.nudgeflow.pipeline.JobConfig;
+import io.nudgeflow.pipeline.JobStart;
 import io.nudgeflow.pipeline.LiveJob;
 import io.nudgeflow.rules.RuleSetParser;
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -70,7 +70,7 @@ public final class Demo {
             LiveJob.build(env, KafkaSettings.atLeastOnce(kafka.bootstrapServers(), "nudgeflow-demo", topics),
                     EngineSettings.live(rules, clock, null), false);
             JobClient job = env.executeAsync("nudgeflow-demo");
-            awaitRunning(job);
+            JobStart.awaitRunning(job, Duration.ofSeconds(60));
             out.printf("  Flink job running on a local mini cluster, web UI at http://localhost:%d (%.1fs)%n", port, seconds(startNanos));
             out.printf("  Rule set %s, %d users. COMPRESSED CLOCK: 1 simulated day = %.1f real seconds (x%d);%n",
                     rules.version(), users, 86_400.0 / speed, speed);
@@ -112,22 +112,6 @@ public final class Demo {
         }
         out.println("Stopped.");
         return 0;
-    }
-
-    private static void awaitRunning(JobClient job) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            JobStatus status = job.getJobStatus().get();
-            if (status == JobStatus.RUNNING) {
-                return;
-            }
-            if (status.isTerminalState()) {
-                job.getJobExecutionResult().get(); // throws the job's failure
-                throw new IllegalStateException("The demo job ended: " + status);
-            }
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
-        throw new IllegalStateException("The demo job did not reach RUNNING within 60 s");
     }
 
     private static int portOrFree(int preferred) throws IOException {

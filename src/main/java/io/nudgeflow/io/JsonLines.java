@@ -66,6 +66,16 @@ public final class JsonLines {
         return write(n);
     }
 
+    /** One top-level field of a JSON line as text; "" when absent or null. */
+    public static String field(String jsonLine, String name) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(jsonLine).get(name);
+            return node == null || node.isNull() ? "" : node.asText();
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static String iso(Instant instant) {
         return instant.toString();
     }

@@ -1,7 +1,5 @@
 package io.nudgeflow.pipeline;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nudgeflow.avro.SegmentChange;
 import io.nudgeflow.avro.Trigger;
 import io.nudgeflow.domain.RuleSet;
@@ -14,7 +12,6 @@ import io.nudgeflow.io.NumberedLineFormat;
 import io.nudgeflow.io.RawEvent;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +35,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * whatever the parallelism. Sorting happens in memory: fine for millions of outputs, not for billions.
  */
 public final class ReplayJob {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** Sorted JSON lines of each output; dead letters as {@code line N: reason}. */
     public record Outputs(List<String> triggers, List<String> segmentChanges, List<String> suppressed,
             List<String> deadLetters) {}
@@ -126,7 +121,7 @@ public final class ReplayJob {
 
     private record SortKey(Instant time, String userId, String third) implements Comparable<SortKey> {
         static SortKey of(String line, String timeField, String thirdField) {
-            return new SortKey(Instant.parse(field(line, timeField)), field(line, "user_id"), field(line, thirdField));
+            return new SortKey(Instant.parse(JsonLines.field(line, timeField)), JsonLines.field(line, "user_id"), JsonLines.field(line, thirdField));
         }
 
         @Override
@@ -136,15 +131,6 @@ public final class ReplayJob {
                 c = userId.compareTo(o.userId);
             }
             return c != 0 ? c : third.compareTo(o.third);
-        }
-    }
-
-    private static String field(String jsonLine, String name) {
-        try {
-            JsonNode node = JSON.readTree(jsonLine).get(name);
-            return node == null || node.isNull() ? "" : node.asText();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.nudgeflow.bench;
 
 import io.nudgeflow.embedded.EmbeddedKafka;
+import io.nudgeflow.pipeline.JobStart;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,7 +10,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -76,7 +76,7 @@ final class KafkaStages {
                 StreamExecutionEnvironment env = Jobs.environment();
                 Jobs.build(kind, env, kafka.bootstrapServers(), in, out, "lat-" + kind + rate + run, false);
                 job = env.executeAsync("latency-" + kind + "-" + rate);
-                awaitRunning(job);
+                JobStart.awaitRunning(job, Duration.ofSeconds(60));
             }
             String measured = kind == JobKind.KAFKA_ONLY ? in : out;
             try (LatencyConsumer consumer = (kind == JobKind.NUDGEFLOW
@@ -120,7 +120,7 @@ final class KafkaStages {
         StreamExecutionEnvironment env = Jobs.environment();
         Jobs.build(JobKind.NUDGEFLOW, env, kafka.bootstrapServers(), in, out, "dl-" + run, false);
         JobClient job = env.executeAsync("deadlines");
-        awaitRunning(job);
+        JobStart.awaitRunning(job, Duration.ofSeconds(60));
         Histogram arrival = new Histogram(3_600_000L, 3);
         Histogram emitted = new Histogram(3_600_000L, 3);
         long lead = 5_000;
@@ -205,16 +205,6 @@ final class KafkaStages {
         while (System.nanoTime() < deadline && consumer.received != last) {
             last = consumer.received;
             TimeUnit.SECONDS.sleep(1);
-        }
-    }
-
-    static void awaitRunning(JobClient job) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (job.getJobStatus().get() != JobStatus.RUNNING) {
-            if (System.nanoTime() > deadline || job.getJobStatus().get().isTerminalState()) {
-                throw new IllegalStateException("job did not start: " + job.getJobStatus().get());
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
         }
     }
 
