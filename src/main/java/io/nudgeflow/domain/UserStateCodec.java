@@ -1,20 +1,29 @@
 package io.nudgeflow.domain;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * Compact binary form of {@link UserState}: the one value stored per user in RocksDB.
  *
- * <p>Layout (version 1): version byte, presence bits, the user's clock as an absolute varlong, every other
+ * <p>Layout (version 2): version byte, presence bits, the user's clock as an absolute varlong, every other
  * instant as a zig-zag varlong delta to the clock (small numbers, one to four bytes), then stage, zone,
  * active-day bits, checklist, flags, the recent event ids and — only when present — the frequency-cap
  * counter, the rules' memory slots and triggers deferred by quiet hours. A hand-written codec rather than a
  * reflective serializer keeps a typical user near 30 bytes and makes the format explicit; the version byte
  * lets a later release read older state after a restore from a savepoint.
+ *
+ * <p>The recent event ids are the bulk of an active user's record (up to {@link UserState#MAX_RECENT_IDS}), so
+ * they are fixed width — an 8-byte hash and a 4-byte millisecond offset from the clock each — and copied
+ * with word-sized loads and stores: decoding and encoding them was the largest cost per event in the job.
  */
 public final class UserStateCodec {
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private static final int HAS_LAST_ACTIVE = 1;
     private static final int HAS_STAGE = 2;
@@ -28,7 +37,7 @@ public final class UserStateCodec {
     private UserStateCodec() {}
 
     public static byte[] encode(UserState s) {
-        Writer w = new Writer();
+        Writer w = new Writer(64 + ID_BYTES * s.recentIdCount + 24 * s.memory.size());
         w.writeByte(VERSION);
         int presence = (s.lastActive != UserState.NONE ? HAS_LAST_ACTIVE : 0)
                 | (s.stage != null ? HAS_STAGE : 0)
@@ -62,11 +71,7 @@ public final class UserStateCodec {
         }
         w.writeVarInt(s.checklistDone);
         w.writeVarInt(s.flags);
-        w.writeVarInt(s.recentIdCount);
-        for (int i = 0; i < s.recentIdCount; i++) {
-            w.writeLong(s.recentIds[2 * i]);
-            w.writeSignedVarLong(s.clock - s.recentIds[2 * i + 1]);
-        }
+        w.writeRecentIds(s);
         if (s.capCount != 0) {
             w.writeSignedVarLong(s.capDay);
             w.writeVarInt(s.capCount);
@@ -123,7 +128,7 @@ public final class UserStateCodec {
             s.stage = Stage.ofOrdinal(r.readByte());
         }
         if ((presence & HAS_ZONE) != 0) {
-            s.zone = r.readString();
+            s.zone = LocalCalendar.canonical(r.readString());
         }
         if ((presence & HAS_ACTIVE_DAYS) != 0) {
             s.activeDaysAnchor = (int) r.readSignedVarLong();
@@ -131,12 +136,7 @@ public final class UserStateCodec {
         }
         s.checklistDone = r.readVarInt();
         s.flags = r.readVarInt();
-        s.recentIdCount = r.readVarInt();
-        s.recentIds = new long[Math.max(4, 2 * s.recentIdCount)];
-        for (int i = 0; i < s.recentIdCount; i++) {
-            s.recentIds[2 * i] = r.readLong();
-            s.recentIds[2 * i + 1] = s.clock - r.readSignedVarLong();
-        }
+        r.readRecentIds(s);
         if ((presence & HAS_CAP) != 0) {
             s.capDay = (int) r.readSignedVarLong();
             s.capCount = r.readVarInt();
@@ -173,9 +173,45 @@ public final class UserStateCodec {
         return s;
     }
 
+    /** Bytes per remembered event id: its hash and its time as an offset from the user's clock. */
+    private static final int ID_BYTES = 12;
+
     private static final class Writer {
-        private byte[] buf = new byte[48];
+        private byte[] buf;
         private int pos;
+
+        Writer(int expectedSize) {
+            buf = new byte[expectedSize];
+        }
+
+        /**
+         * Ids are only kept within the dedup window of the clock, so the offset fits an int (the parser
+         * limits the window); an id that somehow does not is past any window and is dropped.
+         */
+        void writeRecentIds(UserState s) {
+            int countAt = pos;
+            writeVarInt(s.recentIdCount);
+            ensure(ID_BYTES * s.recentIdCount);
+            int kept = 0;
+            for (int i = 0; i < s.recentIdCount; i++) {
+                long offset = s.clock - s.recentIds[2 * i + 1];
+                if (offset != (int) offset) {
+                    continue;
+                }
+                LONGS.set(buf, pos, s.recentIds[2 * i]);
+                INTS.set(buf, pos + 8, (int) offset);
+                pos += ID_BYTES;
+                kept++;
+            }
+            if (kept != s.recentIdCount) { // rare: rewrite the count, shifting the ids if its width changed
+                byte[] ids = Arrays.copyOfRange(buf, pos - ID_BYTES * kept, pos);
+                pos = countAt;
+                writeVarInt(kept);
+                ensure(ids.length);
+                System.arraycopy(ids, 0, buf, pos, ids.length);
+                pos += ids.length;
+            }
+        }
 
         void writeByte(byte b) {
             ensure(1);
@@ -197,13 +233,6 @@ public final class UserStateCodec {
 
         void writeSignedVarLong(long v) {
             writeVarLong((v << 1) ^ (v >> 63));
-        }
-
-        void writeLong(long v) {
-            ensure(8);
-            for (int i = 7; i >= 0; i--) {
-                buf[pos++] = (byte) (v >>> (8 * i));
-            }
         }
 
         void writeInt(int v) {
@@ -251,6 +280,18 @@ public final class UserStateCodec {
             return buf[pos++];
         }
 
+        void readRecentIds(UserState s) {
+            int count = readVarInt();
+            long[] ids = new long[Math.max(4, 2 * count)];
+            for (int i = 0; i < count; i++) {
+                ids[2 * i] = (long) LONGS.get(buf, pos);
+                ids[2 * i + 1] = s.clock - (int) INTS.get(buf, pos + 8);
+                pos += ID_BYTES;
+            }
+            s.recentIds = ids;
+            s.recentIdCount = count;
+        }
+
         int readVarInt() {
             return (int) readVarLong();
         }
@@ -270,14 +311,6 @@ public final class UserStateCodec {
         long readSignedVarLong() {
             long raw = readVarLong();
             return (raw >>> 1) ^ -(raw & 1);
-        }
-
-        long readLong() {
-            long v = 0;
-            for (int i = 0; i < 8; i++) {
-                v = (v << 8) | (buf[pos++] & 0xFF);
-            }
-            return v;
         }
 
         int readInt() {

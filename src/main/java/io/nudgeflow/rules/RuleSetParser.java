@@ -125,6 +125,8 @@ public final class RuleSetParser {
         return new RuleSetParser(source, lines).ruleSet(root);
     }
 
+    static final Duration MAX_DEDUP_WINDOW = Duration.ofDays(7);
+
     private RuleSet ruleSet(JsonNode root) {
         rejectUnknown(root, "", TOP_LEVEL, null);
         String version = requiredText(root, "", "version", null);
@@ -135,6 +137,10 @@ public final class RuleSetParser {
         OnboardingSettings onboarding = onboarding(required(root, "", "onboarding", null));
         LifecycleSettings lifecycle = lifecycle(root.get("lifecycle"));
         Duration dedup = optionalDuration(root, "", "dedup_window", null, Duration.ofHours(24));
+        if (dedup.compareTo(MAX_DEDUP_WINDOW) > 0) {
+            // ids are kept with a 32-bit millisecond offset in state (UserStateCodec); redeliveries come far sooner
+            throw error("/dedup_window", null, "dedup_window", "must be at most 7d");
+        }
         Duration late = optionalDuration(root, "", "late_tolerance", null, Duration.ofHours(24));
         Guardrails guardrails = guardrails(root.get("guardrails"));
 

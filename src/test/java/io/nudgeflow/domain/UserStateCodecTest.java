@@ -27,6 +27,21 @@ class UserStateCodecTest {
     }
 
     @Test
+    void roundTripsAFullSetOfRecentEventIdsIncludingOutOfOrderOnes() {
+        EngineFixture f = new EngineFixture().event("signup", MONDAY_10AM);
+        for (int i = 1; i <= UserState.MAX_RECENT_IDS + 6; i++) {
+            f.event("screen_view", MONDAY_10AM + i * 60_000L);
+        }
+        f.event("app_open", MONDAY_10AM - hours(0, 20)); // 20 h late: still remembered
+
+        UserState decoded = UserStateCodec.decode(UserStateCodec.encode(f.state));
+
+        assertThat(f.state.recentEventIdCount()).isEqualTo(UserState.MAX_RECENT_IDS);
+        assertThat(decoded).isEqualTo(f.state);
+        assertThat(UserStateCodec.encode(decoded)).isEqualTo(UserStateCodec.encode(f.state));
+    }
+
+    @Test
     void aTypicalUserTakesAtMost80Bytes() {
         // onboarded, a week of lessons (a lesson counter, a frequency-cap count), a local zone, one recent event id
         EngineFixture f = new EngineFixture().onboardedAt(MONDAY_10AM);

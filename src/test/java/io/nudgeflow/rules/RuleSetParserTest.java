@@ -142,6 +142,8 @@ class RuleSetParserTest {
                   - {id: few, kind: MILESTONE, type: count, event: lesson_completed, count: 0}
                 """, "r.yaml"))
                 .hasMessage("r.yaml:6: rule 'few', field 'count': must be a whole number from 1 to 2147483647");
+        assertThatThrownBy(() -> RuleSetParser.parse(HEADER.replace("rules:", "dedup_window: 8d\nrules:") + "  []\n", "r.yaml"))
+                .hasMessageContaining("field 'dedup_window': must be at most 7d");
     }
 
     @Test
