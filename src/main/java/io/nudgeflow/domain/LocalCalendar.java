@@ -4,27 +4,47 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.zone.ZoneRules;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Local calendar arithmetic in a user's IANA time zone; null zone means UTC. */
 public final class LocalCalendar {
     public static final long DAY_MS = 86_400_000L;
-    private static final ConcurrentHashMap<String, ZoneId> ZONES = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, KnownZone> ZONES = new ConcurrentHashMap<>();
+
+    /** A parsed zone with its rules, and the one String instance that names it (its hash code is cached). */
+    private record KnownZone(String id, ZoneId zone, ZoneRules rules) {}
 
     private LocalCalendar() {}
 
-    /** Parses and caches a zone id; throws {@link DateTimeException} for an unknown zone. */
-    public static ZoneId zone(String zoneId) {
-        if (zoneId == null) {
-            return ZoneOffset.UTC;
-        }
-        ZoneId cached = ZONES.get(zoneId);
+    private static KnownZone known(String zoneId) {
+        KnownZone cached = ZONES.get(zoneId);
         if (cached != null) {
             return cached;
         }
         ZoneId parsed = ZoneId.of(zoneId);
-        ZONES.putIfAbsent(zoneId, parsed);
-        return parsed;
+        ZONES.putIfAbsent(zoneId, new KnownZone(zoneId, parsed, parsed.getRules()));
+        return ZONES.get(zoneId);
+    }
+
+    /** Parses and caches a zone id; throws {@link DateTimeException} for an unknown zone. */
+    public static ZoneId zone(String zoneId) {
+        return zoneId == null ? ZoneOffset.UTC : known(zoneId).zone();
+    }
+
+    /**
+     * The shared instance of an equal zone id. State decoding returns this one, so the many zone lookups per
+     * event hash the id once (a String caches its hash) instead of hashing a fresh copy each time.
+     */
+    static String canonical(String zoneId) {
+        if (zoneId == null) {
+            return null;
+        }
+        try {
+            return known(zoneId).id();
+        } catch (DateTimeException e) {
+            return zoneId; // a zone this JVM's tz data no longer knows: keep it as it was stored
+        }
     }
 
     public static boolean isValidZone(String zoneId) {
@@ -56,6 +76,6 @@ public final class LocalCalendar {
     }
 
     private static int offsetSeconds(long instantMs, String zoneId) {
-        return zone(zoneId).getRules().getOffset(Instant.ofEpochMilli(instantMs)).getTotalSeconds();
+        return known(zoneId).rules().getOffset(Instant.ofEpochMilli(instantMs)).getTotalSeconds();
     }
 }

@@ -1,6 +1,8 @@
 package io.nudgeflow.flink;
 
 import io.nudgeflow.avro.UserEvent;
+import io.nudgeflow.domain.Event;
+import io.nudgeflow.io.AvroMapping;
 import io.nudgeflow.io.BadEventException;
 import io.nudgeflow.io.DeadLetter;
 import io.nudgeflow.io.EventDecoder;
@@ -10,8 +12,11 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
-/** Decodes and validates raw input; anything unusable goes, unchanged and with its reason, to the DLQ output. */
-public final class DecodeAndValidate extends ProcessFunction<RawEvent, UserEvent> {
+/**
+ * Decodes and validates raw input into the engine's {@link Event}; anything unusable goes, unchanged and with its
+ * reason, to the DLQ output.
+ */
+public final class DecodeAndValidate extends ProcessFunction<RawEvent, Event> {
     private final EventDecoder decoder;
     private final EngineSettings settings;
     private transient Counter deadLetters;
@@ -27,12 +32,12 @@ public final class DecodeAndValidate extends ProcessFunction<RawEvent, UserEvent
     }
 
     @Override
-    public void processElement(RawEvent raw, Context ctx, Collector<UserEvent> out) {
+    public void processElement(RawEvent raw, Context ctx, Collector<Event> out) {
         try {
             settings.validator().checkSize(raw);
             UserEvent event = decoder.decode(raw.value);
             settings.validator().validate(event, settings.clock().toSim(ctx.timerService().currentProcessingTime()));
-            out.collect(event);
+            out.collect(AvroMapping.toDomain(event));
         } catch (BadEventException e) {
             deadLetters.inc();
             ctx.output(Descriptors.DEAD_LETTERS, new DeadLetter(raw, e.getMessage()));

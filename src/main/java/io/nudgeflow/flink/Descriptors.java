@@ -2,7 +2,7 @@ package io.nudgeflow.flink;
 
 import io.nudgeflow.avro.SegmentChange;
 import io.nudgeflow.avro.Trigger;
-import io.nudgeflow.avro.UserEvent;
+import io.nudgeflow.domain.Event;
 import io.nudgeflow.io.DeadLetter;
 import java.time.Duration;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -14,7 +14,7 @@ import org.apache.flink.util.OutputTag;
 
 /** The one registry of state descriptors, output tags and stream types. Names here are part of savepoints. */
 public final class Descriptors {
-    public static final TypeInformation<UserEvent> USER_EVENT = new AvroTypeInfo<>(UserEvent.class);
+    public static final TypeInformation<Event> EVENT = new EventTypeInfo();
     public static final TypeInformation<Trigger> TRIGGER = new AvroTypeInfo<>(Trigger.class);
     public static final TypeInformation<SegmentChange> SEGMENT_CHANGE = new AvroTypeInfo<>(SegmentChange.class);
 

@@ -1,7 +1,6 @@
 package io.nudgeflow.flink;
 
 import io.nudgeflow.avro.Trigger;
-import io.nudgeflow.avro.UserEvent;
 import io.nudgeflow.domain.EngineOutput;
 import io.nudgeflow.domain.Event;
 import io.nudgeflow.domain.FiredTrigger;
@@ -21,7 +20,7 @@ import org.apache.flink.util.Collector;
  * The one keyed operator: load the user's state, let the {@link UserEngine} decide, store the state, move
  * the user's single timer where the engine says, emit. All logic lives in the domain.
  */
-public final class UserEngineFunction extends KeyedProcessFunction<String, UserEvent, Trigger> {
+public final class UserEngineFunction extends KeyedProcessFunction<String, Event, Trigger> {
     private final EngineSettings settings;
 
     private transient UserEngine engine;
@@ -40,11 +39,11 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, UserE
     }
 
     @Override
-    public void processElement(UserEvent event, Context ctx, Collector<Trigger> out) throws IOException {
+    public void processElement(Event event, Context ctx, Collector<Trigger> out) throws IOException {
         emitter.bind(ctx, out);
         UserState before = load();
         TimeMode time = settings.timeMode();
-        UserState after = engine.onEvent(before, toDomain(event), time.wallNow(ctx.timerService()), emitter);
+        UserState after = engine.onEvent(before, event, time.wallNow(ctx.timerService()), emitter);
         emitter.events.inc();
         if (after == null) {
             userState.clear(); // erasure: nothing of the user stays, the next checkpoint has no trace of them
@@ -69,10 +68,6 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, UserE
         UserEngine.TimerMove move = engine.reschedule(state);
         store(state);
         time.apply(ctx.timerService(), move);
-    }
-
-    private static Event toDomain(UserEvent event) {
-        return AvroMapping.toDomain(event);
     }
 
     private UserState load() throws IOException {

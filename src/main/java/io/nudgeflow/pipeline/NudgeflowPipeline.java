@@ -1,7 +1,7 @@
 package io.nudgeflow.pipeline;
 
 import io.nudgeflow.avro.Trigger;
-import io.nudgeflow.avro.UserEvent;
+import io.nudgeflow.domain.Event;
 import io.nudgeflow.flink.DecodeAndValidate;
 import io.nudgeflow.flink.Descriptors;
 import io.nudgeflow.flink.EngineSettings;
@@ -20,8 +20,8 @@ public final class NudgeflowPipeline {
     private NudgeflowPipeline() {}
 
     public static void build(DataStream<RawEvent> input, EventDecoder decoder, EngineSettings settings, PipelineSinks sinks) {
-        SingleOutputStreamOperator<UserEvent> events = input
-                .process(new DecodeAndValidate(decoder, settings)).returns(Descriptors.USER_EVENT)
+        SingleOutputStreamOperator<Event> events = input
+                .process(new DecodeAndValidate(decoder, settings)).returns(Descriptors.EVENT)
                 // same parallelism as the source: chained, so a user's events keep their input order
                 .setParallelism(input.getParallelism())
                 .uid("decode-validate").name("Decode and validate");

@@ -3,6 +3,7 @@ package io.nudgeflow.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nudgeflow.avro.UserEvent;
+import io.nudgeflow.domain.Event;
 import io.nudgeflow.domain.ClockScale;
 import io.nudgeflow.io.AvroBytes;
 import io.nudgeflow.io.AvroEventDecoder;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class DecodeAndValidateHarnessTest {
     private static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
 
-    private OneInputStreamOperatorTestHarness<RawEvent, UserEvent> harness;
+    private OneInputStreamOperatorTestHarness<RawEvent, Event> harness;
 
     @BeforeEach
     void open() throws Exception {
@@ -42,7 +43,7 @@ class DecodeAndValidateHarnessTest {
     void aValidAvroEventPassesThrough() throws Exception {
         harness.processElement(raw(avro(event("u1", NOW.minusSeconds(5)))), 0);
 
-        assertThat(harness.extractOutputValues()).extracting(UserEvent::getUserId).containsExactly("u1");
+        assertThat(harness.extractOutputValues()).extracting(Event::userId).containsExactly("u1");
         assertThat(deadLetters()).isEmpty();
     }
 
@@ -63,7 +64,7 @@ class DecodeAndValidateHarnessTest {
         harness.processElement(raw(avro(event("u1", NOW.plus(Duration.ofMinutes(61))))), 0);
         harness.processElement(raw(avro(event("u2", NOW.plus(Duration.ofMinutes(59))))), 0);
 
-        assertThat(harness.extractOutputValues()).extracting(UserEvent::getUserId).containsExactly("u2");
+        assertThat(harness.extractOutputValues()).extracting(Event::userId).containsExactly("u2");
         assertThat(deadLetters()).extracting(d -> d.reason).singleElement().asString().startsWith("FUTURE_EVENT_TIME");
     }
 

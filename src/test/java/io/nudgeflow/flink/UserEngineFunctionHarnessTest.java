@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nudgeflow.avro.LifecycleStage;
 import io.nudgeflow.avro.SegmentChange;
 import io.nudgeflow.avro.Trigger;
-import io.nudgeflow.avro.UserEvent;
+import io.nudgeflow.domain.Event;
 import io.nudgeflow.domain.ClockScale;
 import io.nudgeflow.domain.RuleSet;
 import io.nudgeflow.rules.RuleSetParser;
@@ -25,7 +25,7 @@ class UserEngineFunctionHarnessTest {
     private static final RuleSet RULES = RuleSetParser.loadDefault();
     private static final Instant MONDAY_10AM = Instant.parse("2026-03-02T10:00:00Z");
 
-    private KeyedOneInputStreamOperatorTestHarness<String, UserEvent, Trigger> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, Event, Trigger> harness;
     private int seq;
 
     @AfterEach
@@ -154,11 +154,11 @@ class UserEngineFunctionHarnessTest {
     void aDuplicateEventChangesNeitherStateNorTimers() throws Exception {
         live();
         harness.setProcessingTime(MONDAY_10AM.toEpochMilli());
-        UserEvent lesson = event("u1", "lesson_completed", MONDAY_10AM);
+        Event lesson = event("u1", "lesson_completed", MONDAY_10AM);
         harness.processElement(lesson, 0);
         int outputs = harness.getOutput().size() + segmentChanges().size();
 
-        harness.processElement(event("u1", "lesson_completed", MONDAY_10AM.plusSeconds(60), lesson.getEventId()), 0);
+        harness.processElement(event("u1", "lesson_completed", MONDAY_10AM.plusSeconds(60), lesson.eventId()), 0);
 
         assertThat(harness.getOutput().size() + segmentChanges().size()).isEqualTo(outputs);
         assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
@@ -192,13 +192,12 @@ class UserEngineFunctionHarnessTest {
         harness.processElement(event(user, type, time), time.toEpochMilli());
     }
 
-    private UserEvent event(String user, String type, Instant time) {
+    private Event event(String user, String type, Instant time) {
         return event(user, type, time, user + "-" + (seq++));
     }
 
-    private static UserEvent event(String user, String type, Instant time, String id) {
-        return UserEvent.newBuilder().setEventId(id).setUserId(user).setEventType(type).setEventTime(time)
-                .setTimezone(null).setValue(null).setProperties(Map.of()).build();
+    private static Event event(String user, String type, Instant time, String id) {
+        return new Event(id, user, type, time.toEpochMilli(), null, null, Map.of());
     }
 
     private List<Trigger> triggers() {
