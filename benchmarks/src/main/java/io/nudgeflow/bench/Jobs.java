@@ -19,6 +19,7 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -44,15 +45,18 @@ final class Jobs {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM,
                 JobConfig.of("rocksdb", Duration.ofSeconds(30), checkpoints, Duration.ofMillis(5),
-                        extra()));
+                        overrides("bench.conf", Map.of("rest.bind-port", "0", "restart-strategy.type", "none",
+                                "taskmanager.memory.managed.size", "256m"))));
         return env;
     }
 
-    /** Settings of every measured job; {@code -Dbench.conf=k=v,k=v} adds or overrides some for experiments. */
-    private static Map<String, String> extra() {
-        Map<String, String> conf = new java.util.HashMap<>(Map.of("rest.bind-port", "0", "restart-strategy.type", "none",
-                "taskmanager.memory.managed.size", "256m"));
-        for (String kv : System.getProperty("bench.conf", "").split(",")) {
+    /**
+     * Settings of every measured job plus experiments: {@code -Dbench.conf=k=v,k=v} adds or overrides Flink
+     * settings, {@code -Dbench.kafka=k=v,k=v} Kafka client settings of the jobs' sources and sinks.
+     */
+    private static Map<String, String> overrides(String property, Map<String, String> defaults) {
+        Map<String, String> conf = new java.util.HashMap<>(defaults);
+        for (String kv : System.getProperty(property, "").split(",")) {
             if (kv.contains("=")) {
                 conf.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
             }
@@ -64,9 +68,10 @@ final class Jobs {
     static void build(JobKind kind, StreamExecutionEnvironment env, String bootstrap, String in, String out,
             String groupId, boolean bounded) {
         Topics topics = new Topics(in, out, out + "-segments", out + "-suppressed", out + "-dlq");
-        KafkaSettings kafka = KafkaSettings.atLeastOnce(bootstrap, groupId, topics);
+        KafkaSettings kafka = new KafkaSettings(bootstrap, groupId, topics, DeliveryGuarantee.AT_LEAST_ONCE, "bench",
+                overrides("bench.kafka", Map.of()));
         if (kind == JobKind.NUDGEFLOW) {
-            LiveJob.build(env, kafka, EngineSettings.live(BenchRules.load(), ClockScale.REAL, Duration.ofDays(400)), bounded);
+            LiveJob.build(env, kafka, EngineSettings.live(BenchRules.load(), ClockScale.REAL, Boolean.getBoolean("bench.nottl") ? null : Duration.ofDays(400)), bounded);
             return;
         }
         DataStream<RawEvent> source = env.fromSource(KafkaConnectors.userEvents(kafka, bounded),

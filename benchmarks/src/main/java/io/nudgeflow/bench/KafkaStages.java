@@ -4,11 +4,13 @@ import io.nudgeflow.embedded.EmbeddedKafka;
 import io.nudgeflow.pipeline.JobStart;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.HdrHistogram.Histogram;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -31,34 +33,64 @@ final class KafkaStages {
 
     // ---------------------------------------------------------------- throughput
 
-    /** Input events per second each job drains from a pre-loaded topic (its maximum sustainable rate). */
-    Map<JobKind, Double> throughput() throws Exception {
+    /**
+     * Input events per second each job drains from a pre-loaded topic, sustained and over the whole drain: the
+     * median of {@code throughputRounds} rounds, each running every job once (interleaved, so that a noisy
+     * minute on the machine does not land on one job only).
+     */
+    Throughput throughput() throws Exception {
         String in = "tp-in-" + run;
         kafka.createTopics(Jobs.PARALLELISM, List.of(in));
         try (OpenLoopProducer producer = new OpenLoopProducer(kafka.bootstrapServers())) {
             producer.burst(new Workload(settings.users(), settings.probeShare(), 1), in, settings.throughputEvents());
         }
-        Map<JobKind, Double> rates = new HashMap<>();
-        for (JobKind kind : JobKind.values()) {
-            double rate;
-            if (kind == JobKind.KAFKA_ONLY) {
-                Span span = Span.read(kafka.bootstrapServers(), List.of(in), true);
-                rate = span.count / span.seconds();
-            } else {
-                String out = "tp-out-" + kind.name().toLowerCase() + "-" + run;
-                createOutputs(kind, out);
-                StreamExecutionEnvironment env = Jobs.environment();
-                Jobs.build(kind, env, kafka.bootstrapServers(), in, out, "tp-" + kind + run, true);
-                env.execute("throughput-" + kind);
-                // processing span: first to last record the job wrote (sink timestamps), not job start-up
-                Span span = Span.read(kafka.bootstrapServers(), outputsOf(kind, out), false);
-                rate = settings.throughputEvents() / span.seconds();
-                settle();
+        long events = settings.throughputEvents();
+        Map<JobKind, List<Double>> steady = new HashMap<>();
+        Map<JobKind, List<Double>> whole = new HashMap<>();
+        for (int round = 1; round <= settings.throughputRounds(); round++) {
+            for (JobKind kind : JobKind.values()) {
+                Span span;
+                if (kind == JobKind.KAFKA_ONLY) {
+                    span = Span.read(kafka.bootstrapServers(), List.of(in), true, r -> true);
+                } else {
+                    String out = "tp-out-" + kind.name().toLowerCase() + "-" + round + "-" + run;
+                    createOutputs(kind, out);
+                    StreamExecutionEnvironment env = Jobs.environment();
+                    Jobs.build(kind, env, kafka.bootstrapServers(), in, out, "tp-" + kind + round + run, true);
+                    env.execute("throughput-" + kind);
+                    // timed by the records the job wrote (sink timestamps), not by job start-up
+                    span = Span.ofDrain(kafka.bootstrapServers(), kind, out);
+                    settle();
+                }
+                steady.computeIfAbsent(kind, k -> new ArrayList<>()).add(span.steadyRate(events));
+                whole.computeIfAbsent(kind, k -> new ArrayList<>()).add(span.wholeRate(events));
+                System.out.printf("  throughput round %d %-18s %,10.0f events/s sustained, %,10.0f over the whole drain%n",
+                        round, kind, span.steadyRate(events), span.wholeRate(events));
             }
-            rates.put(kind, rate);
-            System.out.printf("  throughput %-18s %,10.0f events/s%n", kind, rate);
         }
-        return rates;
+        return new Throughput(steady, whole);
+    }
+
+    /**
+     * Each job's rates, one per round.
+     *
+     * @param steady over the second half of the drain (the target's measure)
+     * @param whole first to last output, warm-up included
+     */
+    record Throughput(Map<JobKind, List<Double>> steady, Map<JobKind, List<Double>> whole) {
+        double steadyMedian(JobKind kind) {
+            return median(steady.get(kind));
+        }
+
+        double wholeMedian(JobKind kind) {
+            return median(whole.get(kind));
+        }
+
+        private static double median(List<Double> values) {
+            List<Double> sorted = values.stream().sorted().toList();
+            int n = sorted.size();
+            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        }
     }
 
     // ---------------------------------------------------------------- latency
@@ -208,17 +240,49 @@ final class KafkaStages {
         }
     }
 
-    /** Count and time span of all records in some topics, by their timestamps or by when they were read. */
+    /**
+     * What a drain looked like from its outputs: how many records, and the times of the <em>pace</em> records —
+     * those that stand for input events one for one (every record of the baselines; Nudgeflow's probe
+     * triggers, a tenth of the events spread uniformly over the input).
+     */
     static final class Span {
         long count;
-        long firstMs = Long.MAX_VALUE;
-        long lastMs = Long.MIN_VALUE;
+        private long[] paceMs = new long[1024];
+        private int paces;
 
-        double seconds() {
-            return Math.max(1, lastMs - firstMs) / 1000.0;
+        /** Events per second from the first to the last pace record: warm-up included. */
+        double wholeRate(long events) {
+            sort();
+            return events / (Math.max(1, paceMs[paces - 1] - paceMs[0]) / 1000.0);
         }
 
-        static Span read(String bootstrap, List<String> topics, boolean byReadTime) {
+        /**
+         * Events per second over the second half of the pace records: the sustained rate, once the JIT has
+         * compiled the job and the first sight of every user (new state, lifecycle changes) is behind it.
+         */
+        double steadyRate(long events) {
+            sort();
+            int mid = paces / 2;
+            double share = (paces - 1 - mid) / (double) paces;
+            return events * share / (Math.max(1, paceMs[paces - 1] - paceMs[mid]) / 1000.0);
+        }
+
+        private void sort() {
+            if (paces < 2) {
+                throw new IllegalStateException("the drain wrote " + paces + " pace records: nothing to measure");
+            }
+            Arrays.sort(paceMs, 0, paces);
+        }
+
+        private void pace(long ms) {
+            if (paces == paceMs.length) {
+                paceMs = Arrays.copyOf(paceMs, paces * 2);
+            }
+            paceMs[paces++] = ms;
+        }
+
+        /** @param byReadTime time records by when they were read (Kafka only) instead of their timestamps */
+        static Span read(String bootstrap, List<String> topics, boolean byReadTime, Predicate<ConsumerRecord<byte[], byte[]>> pace) {
             Span span = new Span();
             try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
                     "max.poll.records", 5000), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -233,14 +297,23 @@ final class KafkaStages {
                 Map<TopicPartition, Long> end = c.endOffsets(partitions);
                 while (partitions.stream().anyMatch(p -> c.position(p) < end.get(p))) {
                     for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
-                        long t = byReadTime ? System.currentTimeMillis() : r.timestamp();
                         span.count++;
-                        span.firstMs = Math.min(span.firstMs, t);
-                        span.lastMs = Math.max(span.lastMs, t);
+                        if (pace.test(r)) {
+                            span.pace(byReadTime ? System.currentTimeMillis() : r.timestamp());
+                        }
                     }
                 }
             }
             return span;
+        }
+
+        /** Read the outputs of a drain by {@code kind} whose main output topic is {@code out}. */
+        static Span ofDrain(String bootstrap, JobKind kind, String out) {
+            if (kind != JobKind.NUDGEFLOW) {
+                return read(bootstrap, List.of(out), false, r -> true);
+            }
+            return read(bootstrap, List.of(out, out + "-segments"), false, r -> r.topic().equals(out)
+                    && LatencyConsumer.decodeTrigger(r.value()).getRuleId().equals(Workload.PROBE_EVENT));
         }
     }
 }

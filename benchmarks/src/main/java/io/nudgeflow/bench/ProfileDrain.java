@@ -22,10 +22,9 @@ public final class ProfileDrain {
             var env = Jobs.environment();
             Jobs.build(kind, env, kafka.bootstrapServers(), "in", "out", "profile", true);
             env.execute("profile-" + kind);
-            var span = KafkaStages.Span.read(kafka.bootstrapServers(),
-                    kind == JobKind.NUDGEFLOW ? List.of("out", "out-segments") : List.of("out"), false);
-            System.out.printf("%s drained %,d events in %.1f s: %,.0f events/s over the output span%n", kind, events,
-                    (System.nanoTime() - start) / 1e9, events / span.seconds());
+            var span = KafkaStages.Span.ofDrain(kafka.bootstrapServers(), kind, "out");
+            System.out.printf("%s drained %,d events in %.1f s: %,.0f events/s sustained, %,.0f over the whole drain, %,d outputs%n", kind, events,
+                    (System.nanoTime() - start) / 1e9, span.steadyRate(events), span.wholeRate(events), span.count);
         }
     }
 }

@@ -8,6 +8,7 @@ record Settings(
         int users,
         double probeShare,
         long throughputEvents,
+        int throughputRounds,
         double warmupSeconds,
         double measureSeconds,
         List<Integer> fixedRates,
@@ -19,12 +20,12 @@ record Settings(
         int jmhSeconds) {
 
     static Settings forReport() {
-        return new Settings(false, 100_000, 0.1, 1_000_000, 5, 15, List.of(1_000, 10_000),
+        return new Settings(false, 100_000, 0.1, 1_000_000, 3, 5, 15, List.of(1_000, 10_000),
                 3_000, 15, 2_000, List.of(10_000, 1_000_000, 10_000_000), 200_000, 3);
     }
 
     static Settings forSmokeRun() {
-        return new Settings(true, 2_000, 0.1, 20_000, 1, 2, List.of(500),
+        return new Settings(true, 2_000, 0.1, 20_000, 1, 1, 2, List.of(500),
                 50, 2, 200, List.of(10_000), 5_000, 1);
     }
 }

@@ -1,7 +1,7 @@
 package io.nudgeflow.bench;
 
 import io.nudgeflow.avro.Trigger;
-import io.nudgeflow.avro.UserEvent;
+import io.nudgeflow.domain.Event;
 import io.nudgeflow.domain.ClockScale;
 import io.nudgeflow.flink.EngineSettings;
 import io.nudgeflow.flink.UserEngineFunction;
@@ -41,7 +41,7 @@ final class StateScaleStage {
                 "state.backend.rocksdb.block.cache-size", "256mb",
                 "state.backend.rocksdb.thread.num", "2")), StateScaleStage.class.getClassLoader());
         backend.setDbStoragePath(db.toString());
-        var harness = new KeyedOneInputStreamOperatorTestHarness<String, UserEvent, Trigger>(
+        var harness = new KeyedOneInputStreamOperatorTestHarness<String, Event, Trigger>(
                 new KeyedProcessOperator<>(new UserEngineFunction(EngineSettings.live(BenchRules.load(), ClockScale.REAL, null))),
                 new UserIdSelector(), Types.STRING);
         Path checkpoints = Files.createTempDirectory("bench-checkpoints");
@@ -62,7 +62,7 @@ final class StateScaleStage {
             clearOutputs(harness);
 
             SplittableRandom random = new SplittableRandom(users);
-            UserEvent[] events = new UserEvent[sample];
+            Event[] events = new Event[sample];
             for (int i = 0; i < sample; i++) {
                 events[i] = event(random.nextInt(users), i % 3 == 0 ? "app_open" : "lesson_completed",
                         T0 + 3_600_000 + i, "m" + i);
@@ -94,13 +94,11 @@ final class StateScaleStage {
         }
     }
 
-    private static UserEvent event(int user, String type, long time, String id) {
-        return UserEvent.newBuilder().setEventId(id).setUserId(Workload.userId(user)).setEventType(type)
-                .setEventTime(Instant.ofEpochMilli(time)).setTimezone(Workload.zoneOf(user)).setValue(null)
-                .setProperties(Map.of()).build();
+    private static Event event(int user, String type, long time, String id) {
+        return new Event(id, Workload.userId(user), type, time, Workload.zoneOf(user), null, Map.of());
     }
 
-    private static void clearOutputs(KeyedOneInputStreamOperatorTestHarness<String, UserEvent, Trigger> harness) {
+    private static void clearOutputs(KeyedOneInputStreamOperatorTestHarness<String, Event, Trigger> harness) {
         harness.getOutput().clear();
         for (var tag : java.util.List.of(io.nudgeflow.flink.Descriptors.SEGMENT_CHANGES, io.nudgeflow.flink.Descriptors.SUPPRESSED_TRIGGERS)) {
             var queue = harness.getSideOutput(tag);
