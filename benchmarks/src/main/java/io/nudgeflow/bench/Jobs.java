@@ -71,7 +71,7 @@ final class Jobs {
         KafkaSettings kafka = new KafkaSettings(bootstrap, groupId, topics, DeliveryGuarantee.AT_LEAST_ONCE, "bench",
                 overrides("bench.kafka", Map.of()));
         if (kind == JobKind.NUDGEFLOW) {
-            LiveJob.build(env, kafka, EngineSettings.live(BenchRules.load(), ClockScale.REAL, Boolean.getBoolean("bench.nottl") ? null : Duration.ofDays(400)), bounded);
+            LiveJob.build(env, kafka, EngineSettings.live(BenchRules.load(), ClockScale.REAL, Duration.ofDays(400)), bounded);
             return;
         }
         DataStream<RawEvent> source = env.fromSource(KafkaConnectors.userEvents(kafka, bounded),

@@ -9,6 +9,7 @@ import io.nudgeflow.flink.UserIdSelector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
@@ -42,7 +43,7 @@ final class StateScaleStage {
                 "state.backend.rocksdb.thread.num", "2")), StateScaleStage.class.getClassLoader());
         backend.setDbStoragePath(db.toString());
         var harness = new KeyedOneInputStreamOperatorTestHarness<String, Event, Trigger>(
-                new KeyedProcessOperator<>(new UserEngineFunction(EngineSettings.live(BenchRules.load(), ClockScale.REAL, null))),
+                new KeyedProcessOperator<>(new UserEngineFunction(EngineSettings.live(BenchRules.load(), ClockScale.REAL, Duration.ofDays(400)))),
                 new UserIdSelector(), Types.STRING);
         Path checkpoints = Files.createTempDirectory("bench-checkpoints");
         try {
