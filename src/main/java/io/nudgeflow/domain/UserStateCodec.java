@@ -37,7 +37,9 @@ public final class UserStateCodec {
     private UserStateCodec() {}
 
     public static byte[] encode(UserState s) {
-        Writer w = new Writer(64 + ID_BYTES * s.recentIdCount + 24 * s.memory.size());
+        // sized for the whole record (a varint write reserves 10 bytes): no growing and copying on the way
+        Writer w = new Writer(112 + (s.zone == null ? 0 : s.zone.length()) + ID_BYTES * s.recentIdCount
+                + 32 * s.memory.size() + 64 * s.deferred.size());
         w.writeByte(VERSION);
         int presence = (s.lastActive != UserState.NONE ? HAS_LAST_ACTIVE : 0)
                 | (s.stage != null ? HAS_STAGE : 0)

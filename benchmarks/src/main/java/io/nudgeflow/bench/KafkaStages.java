@@ -97,8 +97,12 @@ final class KafkaStages {
 
     /** End-to-end latency percentiles (µs) of each job at a fixed, open-loop rate. */
     Map<JobKind, Histogram> latency(int rate) throws Exception {
+        return latency(rate, List.of(JobKind.values()));
+    }
+
+    Map<JobKind, Histogram> latency(int rate, List<JobKind> kinds) throws Exception {
         Map<JobKind, Histogram> result = new HashMap<>();
-        for (JobKind kind : JobKind.values()) {
+        for (JobKind kind : kinds) {
             String in = "lat-in-" + kind.name().toLowerCase() + "-" + rate + "-" + run;
             String out = "lat-out-" + kind.name().toLowerCase() + "-" + rate + "-" + run;
             kafka.createTopics(Jobs.PARALLELISM, List.of(in));
@@ -127,6 +131,7 @@ final class KafkaStages {
                 System.out.printf("  latency %-18s @%,7d/s  p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  (%,d samples)%n",
                         kind, rate, consumer.micros.getValueAtPercentile(50) / 1e3, consumer.micros.getValueAtPercentile(99) / 1e3,
                         consumer.micros.getValueAtPercentile(99.9) / 1e3, consumer.micros.getTotalCount());
+                System.out.println("    worst latency (ms) in each second measured: " + consumer.worstPerSecond());
             } finally {
                 if (job != null) {
                     job.cancel().get(60, TimeUnit.SECONDS);

@@ -22,6 +22,8 @@ final class LatencyConsumer implements Runnable, AutoCloseable {
     final Histogram micros = new Histogram(TimeUnitMicros.HOUR, 3);
     volatile long measureFromNanos = Long.MAX_VALUE;
     volatile long received;
+    /** The worst latency (µs) among records sent in each second of the measurement: where the tail comes from. */
+    private final long[] worstBySecond = new long[3600];
     private volatile boolean stopped;
 
     private LatencyConsumer(String bootstrap, String topic, ToLongFunction<byte[]> sentNanos) {
@@ -70,8 +72,23 @@ final class LatencyConsumer implements Runnable, AutoCloseable {
         }
         received++;
         if (sent >= measureFromNanos) {
-            micros.recordValue(Math.max(0, (now - sent) / 1000));
+            long latency = Math.max(0, (now - sent) / 1000);
+            micros.recordValue(latency);
+            int second = (int) Math.min(worstBySecond.length - 1, (sent - measureFromNanos) / 1_000_000_000L);
+            worstBySecond[second] = Math.max(worstBySecond[second], latency);
         }
+    }
+
+    String worstPerSecond() {
+        int last = worstBySecond.length - 1;
+        while (last > 0 && worstBySecond[last] == 0) {
+            last--;
+        }
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i <= last; i++) {
+            s.append(i == 0 ? "" : " ").append(worstBySecond[i] / 1000);
+        }
+        return s.toString();
     }
 
     void stop() {

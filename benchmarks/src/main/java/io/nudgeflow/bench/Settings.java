@@ -20,7 +20,7 @@ record Settings(
         int jmhSeconds) {
 
     static Settings forReport() {
-        return new Settings(false, 100_000, 0.1, 1_000_000, 3, 5, 15, List.of(1_000, 10_000),
+        return new Settings(false, 100_000, 0.1, 1_000_000, 3, 15, 15, List.of(1_000, 10_000),
                 3_000, 15, 2_000, List.of(10_000, 1_000_000, 10_000_000), 200_000, 3);
     }
 
