@@ -51,10 +51,11 @@ final class Jobs {
     }
 
     /**
-     * Settings of every measured job plus experiments: {@code -Dbench.conf=k=v,k=v} adds or overrides Flink
-     * settings, {@code -Dbench.kafka=k=v,k=v} Kafka client settings of the jobs' sources and sinks.
+     * Settings plus experiments: {@code -D<property>=k=v,k=v} adds to or overrides {@code defaults}
+     * ({@code bench.conf}: Flink settings of the measured jobs, {@code bench.kafka}: their Kafka client
+     * settings, {@code bench.rocksdb}: RocksDB settings of the state-scale stage).
      */
-    private static Map<String, String> overrides(String property, Map<String, String> defaults) {
+    static Map<String, String> overrides(String property, Map<String, String> defaults) {
         Map<String, String> conf = new java.util.HashMap<>(defaults);
         for (String kv : System.getProperty(property, "").split(",")) {
             if (kv.contains("=")) {

@@ -35,18 +35,13 @@ final class StateScaleStage {
         Path db = Files.createTempDirectory("bench-rocksdb");
         // The harness's mock memory manager is a few MB: with managed memory RocksDB would get tiny memtables
         // and stall on flushes. Give it what a TaskManager slot gives it in the real job instead.
-        Map<String, String> rocksdb = new java.util.HashMap<>(Map.of(
+        Map<String, String> rocksdb = Jobs.overrides("bench.rocksdb", Map.of(
                 "state.backend.rocksdb.memory.managed", "false",
                 "state.backend.rocksdb.writebuffer.size", "64mb",
                 "state.backend.rocksdb.writebuffer.count", "3",
                 "state.backend.rocksdb.block.cache-size", "256mb",
                 "state.backend.rocksdb.block.blocksize", "1kb", // as JobConfig sets it for the job
                 "state.backend.rocksdb.thread.num", "2"));
-        for (String kv : System.getProperty("bench.rocksdb", "").split(",")) { // experiments: k=v,k=v
-            if (kv.contains("=")) {
-                rocksdb.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-            }
-        }
         EmbeddedRocksDBStateBackend backend = new EmbeddedRocksDBStateBackend(true).configure(
                 Configuration.fromMap(rocksdb), StateScaleStage.class.getClassLoader());
         backend.setDbStoragePath(db.toString());
