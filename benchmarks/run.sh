@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces the whole benchmark report: builds Nudgeflow, then runs every stage side by side and writes
-# benchmarks/results/{results.md,results.json,report.html}. About 15 minutes on 2 cores.
+# benchmarks/results/{results.md,results.json,report.html}. About 16 minutes on 2 cores.
 #   benchmarks/run.sh            the full report
 #   benchmarks/run.sh --smoke    every stage, tiny (about a minute): checks the harness works
 set -euo pipefail
