@@ -42,6 +42,19 @@ class UserStateCodecTest {
     }
 
     @Test
+    void anIdTooOldForA32BitOffsetIsDroppedAndTheOthersSurvive() {
+        EngineFixture f = new EngineFixture().event("signup", MONDAY_10AM).event("app_open", hours(MONDAY_10AM, 1));
+        UserState s = f.state;
+        s.recentIds[1] = s.clock - 30L * 24 * 3_600_000; // 30 days before the clock: beyond any dedup window
+
+        UserState decoded = UserStateCodec.decode(UserStateCodec.encode(s));
+
+        assertThat(decoded.recentEventIdCount()).isEqualTo(1);
+        assertThat(decoded.recentIds[0]).isEqualTo(s.recentIds[2]);
+        assertThat(decoded.recentIds[1]).isEqualTo(s.recentIds[3]);
+    }
+
+    @Test
     void aTypicalUserTakesAtMost80Bytes() {
         // onboarded, a week of lessons (a lesson counter, a frequency-cap count), a local zone, one recent event id
         EngineFixture f = new EngineFixture().onboardedAt(MONDAY_10AM);
