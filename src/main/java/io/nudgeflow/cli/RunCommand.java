@@ -66,6 +66,14 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--state-retention", defaultValue = "400d", converter = DurationConverter.class, description = "Drop a user's state after this long without events (default: ${DEFAULT-VALUE}).")
     Duration stateRetention;
 
+    @Option(names = "--state-cache-users", defaultValue = "" + EngineSettings.DEFAULT_STATE_CACHE_USERS, paramLabel = "N",
+            description = "Active users whose decoded state each engine instance keeps in memory; 0 reads the state backend on every event (default: ${DEFAULT-VALUE}).")
+    int stateCacheUsers;
+
+    @Option(names = "--state-cache-pending-writes", defaultValue = "" + EngineSettings.DEFAULT_STATE_CACHE_PENDING_WRITES, paramLabel = "N",
+            description = "Cached users whose changes may wait to be written to the state backend; each checkpoint writes them first; 0 writes every change at once (default: ${DEFAULT-VALUE}).")
+    int stateCachePendingWrites;
+
     @Option(names = "--buffer-timeout", defaultValue = "5ms", converter = DurationConverter.class, description = "Network buffer flush interval; lower means less latency (default: ${DEFAULT-VALUE}).")
     Duration bufferTimeout;
 
@@ -95,7 +103,7 @@ public final class RunCommand implements Callable<Integer> {
         Topics topics = new Topics(eventsTopic, triggersTopic, segmentsTopic, suppressedTopic, dlqTopic);
         KafkaSettings kafka = new KafkaSettings(bootstrapServers, groupId, topics,
                 exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE, groupId, kafkaProperties);
-        LiveJob.build(env, kafka, EngineSettings.live(ruleSet, ClockScale.REAL, stateRetention), false);
+        LiveJob.build(env, kafka, EngineSettings.live(ruleSet, ClockScale.REAL, stateRetention).withStateCache(stateCacheUsers, stateCachePendingWrites), false);
         env.execute("nudgeflow " + ruleSet.version());
         return 0;
     }

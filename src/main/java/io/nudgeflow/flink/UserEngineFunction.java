@@ -9,16 +9,22 @@ import io.nudgeflow.domain.UserEngine;
 import io.nudgeflow.domain.UserState;
 import io.nudgeflow.domain.UserStateCodec;
 import io.nudgeflow.io.AvroMapping;
+import io.nudgeflow.state.WriteBehindCache;
 import java.io.IOException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.util.Collector;
 
 /**
  * The one keyed operator: load the user's state, let the {@link UserEngine} decide, store the state, move
  * the user's single timer where the engine says, emit. All logic lives in the domain.
+ *
+ * <p>Run by {@link UserEngineOperator}, active users' decoded states stay in a {@link WriteBehindCache} and
+ * reach RocksDB when they leave it or before each checkpoint barrier. Run by a plain operator (no
+ * {@link #bind}), every state is written through.
  */
 public final class UserEngineFunction extends KeyedProcessFunction<String, Event, Trigger> {
     private final EngineSettings settings;
@@ -26,9 +32,16 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, Event
     private transient UserEngine engine;
     private transient ValueState<byte[]> userState;
     private transient Emitter emitter;
+    private transient KeyContext keys;
+    private transient WriteBehindCache<String, UserState> cache;
 
     public UserEngineFunction(EngineSettings settings) {
         this.settings = settings;
+    }
+
+    /** Lets the cache write other users' states back: it switches the operator's current key to do so. */
+    void bind(KeyContext operatorKeys) {
+        this.keys = operatorKeys;
     }
 
     @Override
@@ -36,47 +49,78 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, Event
         engine = new UserEngine(settings.rules());
         userState = getRuntimeContext().getState(Descriptors.userState(settings.stateRetention()));
         emitter = new Emitter(getRuntimeContext().getMetricGroup());
+        cache = new WriteBehindCache<>(keys == null ? 0 : settings.stateCacheUsers(), settings.stateCachePendingWrites(),
+                this::writeTo);
+        getRuntimeContext().getMetricGroup().gauge("stateCacheHits", () -> cache.hits());
+        getRuntimeContext().getMetricGroup().gauge("stateCacheMisses", () -> cache.misses());
+    }
+
+    /** Puts every cached change into the state backend: before a checkpoint barrier and at the end of input. */
+    int writeBack() throws IOException {
+        return cache.writeBack();
     }
 
     @Override
     public void processElement(Event event, Context ctx, Collector<Trigger> out) throws IOException {
         emitter.bind(ctx, out);
-        UserState before = load();
+        String user = ctx.getCurrentKey();
+        UserState before = load(user);
         TimeMode time = settings.timeMode();
         UserState after = engine.onEvent(before, event, time.wallNow(ctx.timerService()), emitter);
         emitter.events.inc();
         if (after == null) {
+            cache.remove(user);
             userState.clear(); // erasure: nothing of the user stays, the next checkpoint has no trace of them
             time.apply(ctx.timerService(), engine.forget(before));
             return;
         }
         UserEngine.TimerMove move = engine.reschedule(after);
-        store(after);
+        cache.put(user, after);
         time.apply(ctx.timerService(), move);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Trigger> out) throws IOException {
-        UserState state = load();
+        String user = ctx.getCurrentKey();
+        UserState state = load(user);
         if (state == null) {
             return; // erased or expired since the timer was set
         }
         emitter.bind(ctx, out);
         TimeMode time = settings.timeMode();
-        engine.advanceTo(state, ctx.getCurrentKey(), time.advanceTarget(ctx.timerService(), timestamp),
+        engine.advanceTo(state, user, time.advanceTarget(ctx.timerService(), timestamp),
                 time.wallNow(ctx.timerService()), emitter);
         UserEngine.TimerMove move = engine.reschedule(state);
-        store(state);
+        cache.put(user, state);
         time.apply(ctx.timerService(), move);
     }
 
-    private UserState load() throws IOException {
+    /** The user's state: from the cache, else decoded from the backend (the current key is {@code user}). */
+    private UserState load(String user) throws IOException {
+        UserState cached = cache.get(user);
+        if (cached != null) {
+            return cached;
+        }
         byte[] bytes = userState.value();
-        return bytes == null ? null : UserStateCodec.decode(bytes);
+        if (bytes == null) {
+            return null;
+        }
+        UserState state = UserStateCodec.decode(bytes);
+        cache.loaded(user, state);
+        return state;
     }
 
-    private void store(UserState state) throws IOException {
+    /** Writes one user's state to the backend, whichever user the operator is processing now. */
+    private void writeTo(String user, UserState state) throws IOException {
+        Object current = keys == null ? user : keys.getCurrentKey();
+        boolean switchKey = !user.equals(current);
+        if (switchKey) {
+            keys.setCurrentKey(user);
+        }
         userState.update(UserStateCodec.encode(state));
+        if (switchKey && current != null) {
+            keys.setCurrentKey(current);
+        }
     }
 
     /** Turns the engine's decisions into records on the main and side outputs, with counters. */

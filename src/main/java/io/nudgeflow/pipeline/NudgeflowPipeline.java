@@ -5,7 +5,7 @@ import io.nudgeflow.domain.Event;
 import io.nudgeflow.flink.DecodeAndValidate;
 import io.nudgeflow.flink.Descriptors;
 import io.nudgeflow.flink.EngineSettings;
-import io.nudgeflow.flink.UserEngineFunction;
+import io.nudgeflow.flink.UserEngineOperator;
 import io.nudgeflow.flink.UserIdSelector;
 import io.nudgeflow.io.EventDecoder;
 import io.nudgeflow.io.RawEvent;
@@ -31,8 +31,8 @@ public final class NudgeflowPipeline {
 
         SingleOutputStreamOperator<Trigger> triggers = events
                 .keyBy(new UserIdSelector())
-                .process(new UserEngineFunction(settings)).returns(Descriptors.TRIGGER)
-                .uid("user-engine").name("User engine");
+                .transform("User engine", Descriptors.TRIGGER, new UserEngineOperator(settings))
+                .uid("user-engine");
 
         triggers.sinkTo(sinks.engagementTriggers()).uid("engagement-triggers-sink").name("Engagement triggers");
         triggers.getSideOutput(Descriptors.SEGMENT_CHANGES)

@@ -9,17 +9,24 @@ import io.nudgeflow.domain.Event;
 import io.nudgeflow.domain.ClockScale;
 import io.nudgeflow.domain.RuleSet;
 import io.nudgeflow.rules.RuleSetParser;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class UserEngineFunctionHarnessTest {
     private static final RuleSet RULES = RuleSetParser.loadDefault();
@@ -27,6 +34,7 @@ class UserEngineFunctionHarnessTest {
 
     private KeyedOneInputStreamOperatorTestHarness<String, Event, Trigger> harness;
     private int seq;
+    private long checkpointId;
 
     @AfterEach
     void close() throws Exception {
@@ -64,6 +72,7 @@ class UserEngineFunctionHarnessTest {
             }
         }
 
+        checkpoint();
         assertThat(harness.numKeyedStateEntries()).isEqualTo(3);
         assertThat(harness.numProcessingTimeTimers()).isEqualTo(3);
         assertThat(segmentChanges()).extracting(SegmentChange::getUserId, SegmentChange::getToStage)
@@ -140,10 +149,12 @@ class UserEngineFunctionHarnessTest {
         harness.setProcessingTime(MONDAY_10AM.toEpochMilli());
         send("u1", "lesson_completed", MONDAY_10AM);
         send("u2", "lesson_completed", MONDAY_10AM);
+        checkpoint();
         assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
 
         send("u1", "user_erased", MONDAY_10AM.plusSeconds(60));
 
+        checkpoint();
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
         assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
         harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofHours(25)).toEpochMilli());
@@ -183,9 +194,84 @@ class UserEngineFunctionHarnessTest {
         assertThat(harness.numProcessingTimeTimers()).isZero();
     }
 
+    @ParameterizedTest(name = "cache of {0} users, {1} pending writes, RocksDB: {2}")
+    @CsvSource({"0, 0, false", "1, 1, false", "20000, 1, false", "20000, 20000, false", "1, 1, true", "20000, 1000, true"})
+    void aRestoredCheckpointHoldsEveryUsersLatestStateWhateverTheCacheHeld(int cachedUsers, int pendingWrites,
+            boolean rocksdb, @TempDir Path rocksdbDir) throws Exception {
+        live(cachedUsers, pendingWrites);
+        if (rocksdb) {
+            harness.setStateBackend(new EmbeddedRocksDBStateBackend().configure(
+                    Configuration.fromMap(Map.of("state.backend.rocksdb.localdir", rocksdbDir.toString())),
+                    getClass().getClassLoader()));
+        }
+        harness.open();
+        harness.setProcessingTime(MONDAY_10AM.toEpochMilli());
+        Event lastOfA = null;
+        for (int i = 0; i < 4; i++) { // with room for one user or one change, the others are written meanwhile
+            for (String user : List.of("a", "b", "c")) {
+                Event e = event(user, "lesson_completed", MONDAY_10AM.plus(Duration.ofMinutes(i)));
+                harness.processElement(e, 0);
+                if (user.equals("a")) {
+                    lastOfA = e;
+                }
+            }
+        }
+        OperatorSubtaskState snapshot = checkpoint();
+        harness.close();
+
+        live(cachedUsers, pendingWrites);
+        if (rocksdb) {
+            harness.setStateBackend(new EmbeddedRocksDBStateBackend().configure(
+                    Configuration.fromMap(Map.of("state.backend.rocksdb.localdir", rocksdbDir.resolve("restored").toString())),
+                    getClass().getClassLoader()));
+        }
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofMinutes(10)).toEpochMilli());
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(3);
+
+        harness.processElement(lastOfA, 0); // redelivered after the restore: a known id, nothing happens
+        send("b", "lesson_completed", MONDAY_10AM.plus(Duration.ofMinutes(10))); // moves b's deadline on
+        assertThat(segmentChanges()).as("known users: no first-sighting stage change").isEmpty();
+        assertThat(triggers()).isEmpty();
+
+        // their deadlines count from their last lessons before the checkpoint (minute 3), not from the restore
+        harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofHours(24)).plus(Duration.ofMinutes(3)).toEpochMilli());
+        assertThat(triggers()).filteredOn(t -> t.getRuleId().equals("inactive_24h"))
+                .extracting(Trigger::getUserId).containsExactlyInAnyOrder("a", "c");
+    }
+
+    @Test
+    void aUserErasedWhileCachedIsNotWrittenBackByTheNextCheckpoint() throws Exception {
+        live(20_000, 20_000);
+        harness.open();
+        harness.setProcessingTime(MONDAY_10AM.toEpochMilli());
+        send("u1", "lesson_completed", MONDAY_10AM);
+        send("u1", "user_erased", MONDAY_10AM.plusSeconds(1));
+
+        checkpoint();
+
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    /** The production operator with the default cache: state reaches the backend at checkpoints. */
     private void live() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new UserEngineFunction(EngineSettings.live(RULES, ClockScale.REAL, null)), new UserIdSelector(), Types.STRING);
+        live(EngineSettings.DEFAULT_STATE_CACHE_USERS, EngineSettings.DEFAULT_STATE_CACHE_PENDING_WRITES);
+        harness.open();
+    }
+
+    private void live(int cachedUsers, int pendingWrites) throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new UserEngineOperator(EngineSettings.live(RULES, ClockScale.REAL, null).withStateCache(cachedUsers, pendingWrites)),
+                new UserIdSelector(), Types.STRING);
+        harness.setup();
+    }
+
+    /** As the task does it: the operator prepares (writes its cache back), then the state is snapshotted. */
+    private OperatorSubtaskState checkpoint() throws Exception {
+        checkpointId++;
+        harness.prepareSnapshotPreBarrier(checkpointId);
+        return harness.snapshot(checkpointId, harness.getProcessingTime());
     }
 
     private void send(String user, String type, Instant time) throws Exception {

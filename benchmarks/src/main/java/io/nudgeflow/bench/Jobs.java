@@ -65,6 +65,17 @@ final class Jobs {
         return conf;
     }
 
+    /**
+     * The job's defaults, as production runs it. {@code -Dbench.stateCacheUsers=N} and
+     * {@code -Dbench.stateCachePendingWrites=N} change the state cache (0 turns it off) for before/after
+     * comparisons with the profiling tools.
+     */
+    static EngineSettings engineSettings() {
+        return EngineSettings.live(BenchRules.load(), ClockScale.REAL, Duration.ofDays(400)).withStateCache(
+                Integer.getInteger("bench.stateCacheUsers", EngineSettings.DEFAULT_STATE_CACHE_USERS),
+                Integer.getInteger("bench.stateCachePendingWrites", EngineSettings.DEFAULT_STATE_CACHE_PENDING_WRITES));
+    }
+
     /** @param out for Nudgeflow, the engagement-triggers topic; its other outputs get suffixed names */
     static void build(JobKind kind, StreamExecutionEnvironment env, String bootstrap, String in, String out,
             String groupId, boolean bounded) {
@@ -72,7 +83,7 @@ final class Jobs {
         KafkaSettings kafka = new KafkaSettings(bootstrap, groupId, topics, DeliveryGuarantee.AT_LEAST_ONCE, "bench",
                 overrides("bench.kafka", Map.of()));
         if (kind == JobKind.NUDGEFLOW) {
-            LiveJob.build(env, kafka, EngineSettings.live(BenchRules.load(), ClockScale.REAL, Duration.ofDays(400)), bounded);
+            LiveJob.build(env, kafka, engineSettings(), bounded);
             return;
         }
         DataStream<RawEvent> source = env.fromSource(KafkaConnectors.userEvents(kafka, bounded),

@@ -2,29 +2,26 @@ package io.nudgeflow.bench;
 
 import io.nudgeflow.avro.Trigger;
 import io.nudgeflow.domain.Event;
-import io.nudgeflow.domain.ClockScale;
-import io.nudgeflow.flink.EngineSettings;
-import io.nudgeflow.flink.UserEngineFunction;
+import io.nudgeflow.flink.UserEngineOperator;
 import io.nudgeflow.flink.UserIdSelector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.state.storage.FileSystemCheckpointStorage;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 /**
  * Per-event cost of the real keyed operator over RocksDB (values and timers in RocksDB, as in production)
  * with N users' state pre-loaded, without Kafka or the network in the way; and the RocksDB bytes per user.
+ * The measured events pick users with the same skew as the rest of the benchmark ({@link Workload}), and
+ * the measured time includes one checkpoint's write-back of the operator's state cache.
  */
 final class StateScaleStage {
     private static final long T0 = Instant.parse("2026-03-02T10:00:00Z").toEpochMilli();
@@ -46,7 +43,7 @@ final class StateScaleStage {
                 Configuration.fromMap(rocksdb), StateScaleStage.class.getClassLoader());
         backend.setDbStoragePath(db.toString());
         var harness = new KeyedOneInputStreamOperatorTestHarness<String, Event, Trigger>(
-                new KeyedProcessOperator<>(new UserEngineFunction(EngineSettings.live(BenchRules.load(), ClockScale.REAL, Duration.ofDays(400)))),
+                new UserEngineOperator(Jobs.engineSettings()),
                 new UserIdSelector(), Types.STRING);
         Path checkpoints = Files.createTempDirectory("bench-checkpoints");
         try {
@@ -62,13 +59,14 @@ final class StateScaleStage {
                     clearOutputs(harness);
                 }
             }
+            harness.prepareSnapshotPreBarrier(0L); // the preload's cached users reach RocksDB, as at a checkpoint
             double preloadRate = users / ((System.nanoTime() - start) / 1e9);
             clearOutputs(harness);
 
-            SplittableRandom random = new SplittableRandom(users);
+            Workload population = new Workload(users, 0, users);
             Event[] events = new Event[sample];
             for (int i = 0; i < sample; i++) {
-                events[i] = event(random.nextInt(users), i % 3 == 0 ? "app_open" : "lesson_completed",
+                events[i] = event(population.nextUser(), i % 3 == 0 ? "app_open" : "lesson_completed",
                         T0 + 3_600_000 + i, "m" + i);
             }
             int warm = sample / 4;
@@ -80,6 +78,7 @@ final class StateScaleStage {
             for (int i = warm; i < sample; i++) {
                 harness.processElement(events[i], 0);
             }
+            harness.prepareSnapshotPreBarrier(1L);
             double micros = (System.nanoTime() - t) / 1e3 / (sample - warm);
             clearOutputs(harness);
 
