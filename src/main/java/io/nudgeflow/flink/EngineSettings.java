@@ -42,9 +42,13 @@ public record EngineSettings(RuleSet rules, TimeMode timeMode, EventValidator va
                 stateRetention, DEFAULT_STATE_CACHE_USERS, DEFAULT_STATE_CACHE_PENDING_WRITES);
     }
 
+    /**
+     * Replay has no one waiting for a record, so every cached change may wait for the write-back: in the
+     * operator benchmark at 10k users, 2.3-2.5 µs per event against 7.6-8.6 µs writing every change.
+     */
     public static EngineSettings replay(RuleSet rules, long until) {
         return new EngineSettings(rules, new TimeMode.Replay(until), EventValidator.replay(), ClockScale.REAL, null,
-                DEFAULT_STATE_CACHE_USERS, DEFAULT_STATE_CACHE_PENDING_WRITES);
+                DEFAULT_STATE_CACHE_USERS, DEFAULT_STATE_CACHE_USERS);
     }
 
     public EngineSettings withStateCache(int users, int pendingWrites) {
