@@ -32,6 +32,12 @@ public final class WriteBehindCache<K, V> {
     private final LinkedHashMap<K, Entry<K, V>> entries;
     /** Every changed entry, oldest change first; also entries written since (skipped, and compacted away). */
     private final ArrayDeque<Entry<K, V>> changes = new ArrayDeque<>();
+    /**
+     * The entry last read or inserted: an operator writes the key it has just read, so {@link #put} finds it
+     * here without a second lookup. Always held by the cache: only an insertion evicts, and an insertion makes
+     * the inserted entry the recent one.
+     */
+    private Entry<K, V> recent;
     private int dirty;
     /** Counts write-backs: an entry used in neither this nor the previous interval is stale. */
     private long interval;
@@ -66,7 +72,7 @@ public final class WriteBehindCache<K, V> {
     public V get(K key) {
         Entry<K, V> entry = entries.get(key);
         if (entry != null && entry.usedIn < interval - 1) {
-            entries.remove(key); // idle for a whole interval, so written back and clean: the store decides
+            remove(key); // idle for a whole interval, so written back and clean: the store decides
             entry = null;
         }
         if (entry == null) {
@@ -75,23 +81,27 @@ public final class WriteBehindCache<K, V> {
         }
         hits++;
         entry.usedIn = interval;
+        recent = entry;
         return entry.value;
     }
 
     /** Caches a value just read from the store: it need not be written unless it changes. */
     public void loaded(K key, V value) throws IOException {
         if (capacity > 0) {
-            entries.put(key, new Entry<>(key, value, interval));
+            recent = new Entry<>(key, value, interval);
+            entries.put(key, recent);
             rethrowEvictionFailure();
         }
     }
 
     /** The key's new value: written now, or later while at most {@code maxDirty} changes wait. */
     public void put(K key, V value) throws IOException {
-        Entry<K, V> entry = capacity == 0 ? null : entries.get(key);
+        Entry<K, V> entry = recent != null && recent.key.equals(key) ? recent
+                : capacity == 0 ? null : entries.get(key);
         if (entry == null) {
             entry = new Entry<>(key, value, interval);
             if (capacity > 0) {
+                recent = entry;
                 entries.put(key, entry);
             }
         }
@@ -114,6 +124,9 @@ public final class WriteBehindCache<K, V> {
     /** Forgets the key without writing it: the caller has cleared it in the store. */
     public void remove(K key) {
         Entry<K, V> entry = entries.remove(key);
+        if (entry == recent) {
+            recent = null;
+        }
         if (entry != null && entry.dirty) {
             entry.dirty = false;
             dirty--;

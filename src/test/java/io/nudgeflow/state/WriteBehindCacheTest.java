@@ -134,6 +134,35 @@ class WriteBehindCacheTest {
     }
 
     @Test
+    void aKeyEvictedAfterItWasReadIsWrittenAgainInTheCacheNotBesideIt() throws IOException {
+        WriteBehindCache<String, Integer> cache = cache(1, 1);
+        cache.loaded("a", 1);
+        cache.get("a");
+        cache.put("b", 1); // evicts "a"
+
+        cache.put("a", 2);
+
+        assertThat(cache.get("a")).isEqualTo(2);
+        cache.writeBack();
+        assertThat(store).containsEntry("a", 2);
+    }
+
+    @Test
+    void aKeyWrittenAfterGoingStaleIsCachedAgain() throws IOException {
+        WriteBehindCache<String, Integer> cache = cache(10);
+        cache.loaded("a", 1);
+        cache.writeBack();
+        cache.writeBack();
+        assertThat(cache.get("a")).as("stale").isNull();
+
+        cache.put("a", 6); // e.g. the store had expired it: a new value, no load
+        cache.writeBack();
+
+        assertThat(store).containsExactly(Map.entry("a", 6));
+        assertThat(cache.get("a")).isEqualTo(6);
+    }
+
+    @Test
     void countsHitsAndMisses() throws IOException {
         WriteBehindCache<String, Integer> cache = cache(10);
         cache.get("a");
