@@ -4,11 +4,13 @@ import io.nudgeflow.avro.Trigger;
 import io.nudgeflow.domain.Event;
 import io.nudgeflow.flink.UserEngineOperator;
 import io.nudgeflow.flink.UserIdSelector;
+import io.nudgeflow.pipeline.JobConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -30,15 +32,15 @@ final class StateScaleStage {
 
     static Result run(int users, int sample) throws Exception {
         Path db = Files.createTempDirectory("bench-rocksdb");
-        // The harness's mock memory manager is a few MB: with managed memory RocksDB would get tiny memtables
-        // and stall on flushes. Give it what a TaskManager slot gives it in the real job instead.
-        Map<String, String> rocksdb = Jobs.overrides("bench.rocksdb", Map.of(
+        // The job's RocksDB settings. The harness's mock memory manager is a few MB: with managed memory
+        // RocksDB would get a tiny block cache and stall on flushes, so it gets what a slot gives it instead.
+        Map<String, String> rocksdb = new HashMap<>(JobConfig.ROCKSDB);
+        rocksdb.putAll(Map.of(
                 "state.backend.rocksdb.memory.managed", "false",
-                "state.backend.rocksdb.writebuffer.size", "64mb",
                 "state.backend.rocksdb.writebuffer.count", "3",
                 "state.backend.rocksdb.block.cache-size", "256mb",
-                "state.backend.rocksdb.block.blocksize", "1kb", // as JobConfig sets it for the job
                 "state.backend.rocksdb.thread.num", "2"));
+        rocksdb = Jobs.overrides("bench.rocksdb", rocksdb);
         EmbeddedRocksDBStateBackend backend = new EmbeddedRocksDBStateBackend(true).configure(
                 Configuration.fromMap(rocksdb), StateScaleStage.class.getClassLoader());
         backend.setDbStoragePath(db.toString());
