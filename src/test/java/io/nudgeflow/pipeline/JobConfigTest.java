@@ -2,6 +2,10 @@ package io.nudgeflow.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.File;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +33,14 @@ class JobConfigTest {
         assertThat(List.of("state.backend.rocksdb.block.blocksize", "state.backend.rocksdb.writebuffer.size",
                 "state.backend.rocksdb.compression.per.level", "state.backend.rocksdb.use-bloom-filter"))
                 .containsExactlyInAnyOrderElementsOf(JobConfig.ROCKSDB.keySet());
+    }
+
+    /** The cluster's config repeats the job's RocksDB settings so a cluster-wide default never undoes them. */
+    @Test
+    void clusterConfigRepeatsTheJobsRocksDbSettings() throws IOException {
+        Map<?, ?> cluster = new ObjectMapper(new YAMLFactory()).readValue(new File("flink-conf/config.yaml"), Map.class);
+
+        JobConfig.ROCKSDB.forEach((key, value) -> assertThat(String.valueOf(cluster.get(key))).as(key).isEqualTo(value));
     }
 
     @Test
