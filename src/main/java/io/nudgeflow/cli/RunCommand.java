@@ -74,6 +74,16 @@ public final class RunCommand implements Callable<Integer> {
             description = "Cached users whose changes may wait to be written to the state backend; each checkpoint writes them first; 0 writes every change at once (default: ${DEFAULT-VALUE}).")
     int stateCachePendingWrites;
 
+    @Option(names = "--max-event-delay", defaultValue = "0s", converter = DurationConverter.class,
+            description = "How long deadlines wait for events that reach Kafka after events newer than them (late device "
+                    + "batches); every deadline fires that much later (default: ${DEFAULT-VALUE}).")
+    Duration maxEventDelay;
+
+    @Option(names = "--input-probe-interval", defaultValue = "10ms", converter = DurationConverter.class,
+            description = "How often each source reader asks Kafka for its partitions' end offsets to learn it has read "
+                    + "everything; on a quiet stream deadlines fire up to this much late (default: ${DEFAULT-VALUE}).")
+    Duration inputProbeInterval;
+
     @Option(names = "--buffer-timeout", defaultValue = "5ms", converter = DurationConverter.class, description = "Network buffer flush interval; lower means less latency (default: ${DEFAULT-VALUE}).")
     Duration bufferTimeout;
 
@@ -103,7 +113,16 @@ public final class RunCommand implements Callable<Integer> {
         Topics topics = new Topics(eventsTopic, triggersTopic, segmentsTopic, suppressedTopic, dlqTopic);
         KafkaSettings kafka = new KafkaSettings(bootstrapServers, groupId, topics,
                 exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE, groupId, kafkaProperties);
-        LiveJob.build(env, kafka, EngineSettings.live(ruleSet, ClockScale.REAL, stateRetention).withStateCache(stateCacheUsers, stateCachePendingWrites), false);
+        EngineSettings settings;
+        try {
+            settings = EngineSettings.live(ruleSet, ClockScale.REAL, stateRetention)
+                    .withStateCache(stateCacheUsers, stateCachePendingWrites)
+                    .withLiveInput(maxEventDelay, inputProbeInterval);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("Invalid option: " + e.getMessage());
+            return 2;
+        }
+        LiveJob.build(env, kafka, settings, false);
         env.execute("nudgeflow " + ruleSet.version());
         return 0;
     }

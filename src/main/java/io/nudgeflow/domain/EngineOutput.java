@@ -12,6 +12,12 @@ public interface EngineOutput {
     /** Older than the user's newest event by more than the late tolerance: counters only. */
     default void lateBeyondTolerance(Event event) {}
 
+    /**
+     * The event happened before a deadline of its user that already fired (it reached the job after the
+     * job's time had passed it): applied like any event, but what fired stands.
+     */
+    default void lateAfterDeadline(Event event) {}
+
     /** The user asked to be forgotten: all of their state is gone. */
     default void erased(Event event) {}
 }

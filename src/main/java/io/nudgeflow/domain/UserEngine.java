@@ -12,8 +12,11 @@ import java.util.Map;
  *
  * <p>Before an event is applied, every deadline that falls strictly before it is fired first
  * ({@link #advanceTo}), so a user's outputs depend only on that user's events in order and never on when a
- * timer happened to fire. That is what makes replay deterministic at any parallelism and lets the live job
- * fire deadlines from processing-time timers with the same code.
+ * timer happened to fire: a timer ({@link #onTimer}) at an instant no later than the user's next event fires
+ * exactly what that event would have fired first. That is what makes replay deterministic at any parallelism
+ * and the live job equal to replay while no event arrives after a deadline of its user that already fired.
+ * The wall clock decides only whether a deadline trigger is still worth sending (staleness), never what
+ * happens to the user's state.
  */
 public final class UserEngine {
     /** Pass as {@code wallNow} in replay: there is no wall clock, so nothing is stale. */
@@ -75,6 +78,10 @@ public final class UserEngine {
             return existing;
         } else {
             s = existing;
+            if (s.decidedPast(event.time())) {
+                // a deadline of this user at or after the event's time has already fired: what fired stands
+                out.lateAfterDeadline(event);
+            }
             // Deadlines strictly before the event fire first. One at the event's very instant stays pending:
             // the event wins the tie (a lesson at exactly last lesson + 24 h is not "24 h inactive").
             advanceTo(s, event.userId(), event.time() - 1, wallNow, out);
@@ -124,10 +131,36 @@ public final class UserEngine {
 
     /** Moves the user's clock forward to {@code to}, firing every deadline in (clock, to] in time order. */
     public void advanceTo(UserState s, String userId, long to, long wallNow, EngineOutput out) {
+        fireDeadlines(s, userId, to, wallNow, out);
+        if (to > s.clock) {
+            s.clock = to;
+        }
+        forgetIdsOutsideWindow(s);
+    }
+
+    /**
+     * The user's timer at {@code at} fired: the input has been read up to that instant. Fires every deadline
+     * up to it, like an event just after it would; the clock moves only as far as the last deadline that
+     * fired, so an event that arrives later but happened before {@code at} finds the user as replay would,
+     * unless a deadline it would have changed has already fired. A timer set early (activity pushed the
+     * deadline later) thus decides and moves nothing.
+     */
+    public void onTimer(UserState s, String userId, long at, long wallNow, EngineOutput out) {
+        s.wakeAt = UserState.NONE; // spent: the next reschedule sets the next one
+        fireDeadlines(s, userId, at, wallNow, out);
+        forgetIdsOutsideWindow(s);
+    }
+
+    /** The user's timer is gone without deciding anything; the next reschedule sets a new one. */
+    public void timerGone(UserState s) {
+        s.wakeAt = UserState.NONE;
+    }
+
+    private void fireDeadlines(UserState s, String userId, long to, long wallNow, EngineOutput out) {
         while (true) {
             long at = nextDeadline(s);
             if (at == UserState.NONE || at > to) {
-                break;
+                return;
             }
             for (int i = 0; i < ruleList.size(); i++) {
                 due[i] = ruleList.get(i).nextDeadline(s, rules) == at;
@@ -145,10 +178,10 @@ public final class UserEngine {
             releaseDeferred(s, userId, at, wallNow, out);
             s.clock = at;
         }
-        if (to > s.clock) {
-            s.clock = to;
-        }
-        // an idle user's clock still moves at deadlines: ids older than the dedup window go then, not never
+    }
+
+    /** An idle user's clock still moves at deadlines: ids older than the dedup window go then, not never. */
+    private void forgetIdsOutsideWindow(UserState s) {
         s.forgetIdsBefore(s.clock - dedupWindowMs);
     }
 
@@ -161,10 +194,12 @@ public final class UserEngine {
      * Keeps the user's one timer no later than their next deadline, moving it only when it must: while a
      * timer is pending at or before the next deadline it stays (activity usually pushes deadlines later;
      * the early timer then fires, finds nothing due and is set again), so most events touch no timer.
+     * A pending timer may lie before the user's clock (the user's own events moved it on while the job's
+     * time had not reached the timer yet); it still fires, decides nothing and is set again.
      */
     public TimerMove reschedule(UserState s) {
         long next = nextDeadline(s);
-        long pending = s.wakeAt != UserState.NONE && s.wakeAt > s.clock ? s.wakeAt : UserState.NONE;
+        long pending = s.wakeAt;
         if (pending != UserState.NONE && (next == UserState.NONE || next >= pending)) {
             return TimerMove.NONE;
         }
@@ -174,7 +209,7 @@ public final class UserEngine {
 
     /** The timer to cancel when a user is erased. */
     public TimerMove forget(UserState erased) {
-        boolean pending = erased != null && erased.wakeAt != UserState.NONE && erased.wakeAt > erased.clock;
+        boolean pending = erased != null && erased.wakeAt != UserState.NONE;
         return pending ? new TimerMove(erased.wakeAt, UserState.NONE) : TimerMove.NONE;
     }
 
@@ -296,7 +331,11 @@ public final class UserEngine {
         emit(s, userId, rule, dueAt, causeEventId, firing.variables(), deadline, wallNow, out);
     }
 
-    /** The guardrails at emission, in order: stale, opted out, holdout, frequency cap. */
+    /**
+     * The guardrails at emission, in order: opted out, holdout, frequency cap — decided from the user's
+     * events alone, as replay decides them — and last staleness, which only relabels a deadline trigger that
+     * would have gone out: it still counts against the day's cap, so the state after it is replay's.
+     */
     private void emit(UserState s, String userId, Rule rule, long fireTime, String causeEventId,
             Map<String, String> variables, boolean deadline, long wallNow, EngineOutput out) {
         Experiment experiment = rule.header().experiment();
@@ -306,9 +345,7 @@ public final class UserEngine {
             template = template.plus(arm.variant().attributes());
         }
         String suppressed = null;
-        if (deadline && wallNow != NO_WALL_CLOCK && wallNow - fireTime > guardrails.staleAfter().toMillis()) {
-            suppressed = "STALE";
-        } else if (s.hasFlag(UserState.FLAG_OPTED_OUT)) {
+        if (s.hasFlag(UserState.FLAG_OPTED_OUT)) {
             suppressed = "OPTED_OUT";
         } else if (arm != null && arm.holdout()) {
             suppressed = "HOLDOUT";
@@ -323,6 +360,10 @@ public final class UserEngine {
             } else {
                 s.capCount++;
             }
+        }
+        if (suppressed == null && deadline && wallNow != NO_WALL_CLOCK
+                && wallNow - fireTime > guardrails.staleAfter().toMillis()) {
+            suppressed = "STALE";
         }
         out.trigger(FiredTrigger.of(userId, rule, fireTime, causeEventId, s.stage,
                 arm == null || arm.variant() == null ? null : arm.variant().name(), rules.version(),

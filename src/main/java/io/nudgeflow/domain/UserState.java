@@ -52,8 +52,8 @@ public final class UserState {
     /** Triggers waiting for the end of quiet hours, usually none. */
     java.util.List<DeferredTrigger> deferred = java.util.List.of();
     /**
-     * When the user's one timer is set for, or NONE. Never later than the next deadline while it is pending
-     * (after the clock), so the timer can stay put while activity pushes deadlines later.
+     * When the user's one timer is set for, or NONE when none is pending (a timer that fired is cleared).
+     * Never later than the next deadline, so the timer can stay put while activity pushes deadlines later.
      */
     long wakeAt = NONE;
 
@@ -110,6 +110,14 @@ public final class UserState {
         java.util.List<DeferredTrigger> more = new java.util.ArrayList<>(deferred);
         more.add(d);
         deferred = more;
+    }
+
+    /**
+     * Whether a deadline of this user at or after {@code eventTime} has already fired: the clock was moved
+     * past the user's newest event by a deadline (never by an event, which leaves it just before itself).
+     */
+    boolean decidedPast(long eventTime) {
+        return clock >= newestEventTime && eventTime <= clock;
     }
 
     /** Since when the user counts as inactive: the last active event, else the first sighting. */

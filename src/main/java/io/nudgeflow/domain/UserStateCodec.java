@@ -9,7 +9,7 @@ import java.util.Arrays;
 /**
  * Compact binary form of {@link UserState}: the one value stored per user in RocksDB.
  *
- * <p>Layout (version 2): version byte, presence bits, the user's clock as an absolute varlong, every other
+ * <p>Layout (version 3; version 2 had the same layout): version byte, presence bits, the user's clock as an absolute varlong, every other
  * instant as a zig-zag varlong delta to the clock (small numbers, one to four bytes), then stage, zone,
  * active-day bits, checklist, flags, the recent event ids and — only when present — the frequency-cap
  * counter, the rules' memory slots and triggers deferred by quiet hours. A hand-written codec rather than a
@@ -21,7 +21,13 @@ import java.util.Arrays;
  * with word-sized loads and stores: decoding and encoding them was the largest cost per event in the job.
  */
 public final class UserStateCodec {
-    static final byte VERSION = 2;
+    static final byte VERSION = 3;
+    /**
+     * Written before deadlines followed the input's progress: then a wake-up at or before the clock had
+     * already fired (processing-time timers moved the clock to the wall clock), now only a pending timer is
+     * recorded. Such records are read with that wake-up cleared.
+     */
+    static final byte VERSION_PROCESSING_TIME_TIMERS = 2;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -110,8 +116,9 @@ public final class UserStateCodec {
     public static UserState decode(byte[] bytes) {
         Reader r = new Reader(bytes);
         byte version = r.readByte();
-        if (version != VERSION) {
-            throw new IllegalStateException("Unknown user state version " + version + " (this build reads " + VERSION + ")");
+        if (version != VERSION && version != VERSION_PROCESSING_TIME_TIMERS) {
+            throw new IllegalStateException("Unknown user state version " + version + " (this build reads "
+                    + VERSION_PROCESSING_TIME_TIMERS + " and " + VERSION + ")");
         }
         UserState s = new UserState();
         int presence = r.readVarInt();
@@ -125,6 +132,9 @@ public final class UserStateCodec {
         }
         if ((presence & HAS_WAKE) != 0) {
             s.wakeAt = s.clock + r.readSignedVarLong();
+            if (version == VERSION_PROCESSING_TIME_TIMERS && s.wakeAt <= s.clock) {
+                s.wakeAt = UserState.NONE;
+            }
         }
         if ((presence & HAS_STAGE) != 0) {
             s.stage = Stage.ofOrdinal(r.readByte());

@@ -1,11 +1,8 @@
 package io.nudgeflow.flink;
 
-import io.nudgeflow.avro.UserEvent;
 import io.nudgeflow.domain.Event;
-import io.nudgeflow.io.AvroMapping;
-import io.nudgeflow.io.BadEventException;
 import io.nudgeflow.io.DeadLetter;
-import io.nudgeflow.io.EventDecoder;
+import io.nudgeflow.io.EventIntake;
 import io.nudgeflow.io.RawEvent;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -13,17 +10,16 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Decodes and validates raw input into the engine's {@link Event}; anything unusable goes, unchanged and with its
- * reason, to the DLQ output.
+ * Passes each valid {@link Event} on and sends anything unusable, unchanged and with its reason, to the DLQ
+ * output. The live source has decoded and validated the record already (its watermark needs the event
+ * times); a record that comes undecoded (replay's file source) is checked here, by the same {@link EventIntake}.
  */
 public final class DecodeAndValidate extends ProcessFunction<RawEvent, Event> {
-    private final EventDecoder decoder;
-    private final EngineSettings settings;
+    private final EventIntake intake;
     private transient Counter deadLetters;
 
-    public DecodeAndValidate(EventDecoder decoder, EngineSettings settings) {
-        this.decoder = decoder;
-        this.settings = settings;
+    public DecodeAndValidate(EventIntake intake) {
+        this.intake = intake;
     }
 
     @Override
@@ -33,14 +29,14 @@ public final class DecodeAndValidate extends ProcessFunction<RawEvent, Event> {
 
     @Override
     public void processElement(RawEvent raw, Context ctx, Collector<Event> out) {
-        try {
-            settings.validator().checkSize(raw);
-            UserEvent event = decoder.decode(raw.value);
-            settings.validator().validate(event, settings.clock().toSim(ctx.timerService().currentProcessingTime()));
-            out.collect(AvroMapping.toDomain(event));
-        } catch (BadEventException e) {
+        if (!raw.checked()) {
+            intake.check(raw, ctx.timerService().currentProcessingTime());
+        }
+        if (raw.event != null) {
+            out.collect(raw.event);
+        } else {
             deadLetters.inc();
-            ctx.output(Descriptors.DEAD_LETTERS, new DeadLetter(raw, e.getMessage()));
+            ctx.output(Descriptors.DEAD_LETTERS, new DeadLetter(raw, raw.rejection));
         }
     }
 }

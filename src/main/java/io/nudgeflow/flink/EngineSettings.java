@@ -51,6 +51,18 @@ public record EngineSettings(RuleSet rules, TimeMode timeMode, EventValidator va
                 DEFAULT_STATE_CACHE_USERS, DEFAULT_STATE_CACHE_USERS);
     }
 
+    /**
+     * Live time with these input settings: how long deadlines wait for events that reach Kafka late, and how
+     * often the source asks Kafka whether it has read everything ({@link TimeMode.Live}).
+     */
+    public EngineSettings withLiveInput(Duration maxEventDelay, Duration inputProbeInterval) {
+        if (!(timeMode instanceof TimeMode.Live live)) {
+            throw new IllegalStateException("input settings are for live time, this is " + timeMode);
+        }
+        return new EngineSettings(rules, new TimeMode.Live(live.clock(), maxEventDelay, inputProbeInterval), validator,
+                clock, stateRetention, stateCacheUsers, stateCachePendingWrites);
+    }
+
     public EngineSettings withStateCache(int users, int pendingWrites) {
         return new EngineSettings(rules, timeMode, validator, clock, stateRetention, users, pendingWrites);
     }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.util.Collector;
@@ -81,15 +82,23 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, Event
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Trigger> out) throws IOException {
+        TimeMode time = settings.timeMode();
+        if (ctx.timeDomain() == TimeDomain.EVENT_TIME && !time.mayFire(ctx.timerService(), timestamp)) {
+            return;
+        }
         String user = ctx.getCurrentKey();
         UserState state = load(user);
         if (state == null) {
             return; // erased or expired since the timer was set
         }
         emitter.bind(ctx, out);
-        TimeMode time = settings.timeMode();
-        engine.advanceTo(state, user, time.advanceTarget(ctx.timerService(), timestamp),
-                time.wallNow(ctx.timerService()), emitter);
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            // a wall-clock timer of a release before deadlines followed the input, restored from its savepoint:
+            // it decides nothing, the user's deadline gets an event-time timer instead
+            engine.timerGone(state);
+        } else {
+            engine.onTimer(state, user, timestamp, time.wallNow(ctx.timerService()), emitter);
+        }
         UserEngine.TimerMove move = engine.reschedule(state);
         cache.put(user, state);
         time.apply(ctx.timerService(), move);
@@ -131,6 +140,7 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, Event
         final Counter segmentChanges;
         final Counter duplicates;
         final Counter lateEvents;
+        final Counter lateAfterDeadline;
         final Counter erasures;
         private Context ctx;
         private Collector<Trigger> out;
@@ -142,6 +152,7 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, Event
             segmentChanges = metrics.counter("segmentChanges");
             duplicates = metrics.counter("duplicateEventsIgnored");
             lateEvents = metrics.counter("lateEventsBeyondTolerance");
+            lateAfterDeadline = metrics.counter("lateEventsAfterDeadline");
             erasures = metrics.counter("usersErased");
         }
 
@@ -177,6 +188,11 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, Event
         @Override
         public void lateBeyondTolerance(Event event) {
             lateEvents.inc();
+        }
+
+        @Override
+        public void lateAfterDeadline(Event event) {
+            lateAfterDeadline.inc();
         }
 
         @Override

@@ -1,6 +1,13 @@
 package io.nudgeflow.io;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -17,17 +24,19 @@ public final class KafkaConnectors {
     private KafkaConnectors() {}
 
     /**
-     * The user-events source: raw records, committed offsets of the group or the earliest.
+     * The user-events source: committed offsets of the group, else the earliest. With an {@link EventIntake}
+     * each record is decoded and validated as it is read (the live job); without, records stay undecoded
+     * (the benchmarks' passthrough baselines).
      *
      * @param bounded stop at the offsets that are latest when the job starts (tests, backfills)
      */
-    public static KafkaSource<RawEvent> userEvents(KafkaSettings settings, boolean bounded) {
+    public static KafkaSource<RawEvent> userEvents(KafkaSettings settings, EventIntake intake, boolean bounded) {
         KafkaSourceBuilder<RawEvent> builder = KafkaSource.<RawEvent>builder()
                 .setBootstrapServers(settings.bootstrapServers())
                 .setTopics(settings.topics().userEvents())
                 .setGroupId(settings.groupId())
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new RawEventDeserializer())
+                .setDeserializer(new RawEventDeserializer(intake))
                 // a fetch returns as soon as a record is there instead of waiting for a fuller batch
                 .setProperty("fetch.max.wait.ms", "10")
                 .setProperty("partition.discovery.interval.ms", "60000");
@@ -36,6 +45,34 @@ public final class KafkaConnectors {
         }
         settings.clientProperties().forEach(builder::setProperty);
         return builder.build();
+    }
+
+    /** What a consumer of the source's own needs: its client settings, bootstrap servers and group. */
+    public static Map<String, String> consumerProperties(KafkaSettings settings) {
+        Map<String, String> props = new HashMap<>(settings.clientProperties());
+        props.put("bootstrap.servers", settings.bootstrapServers());
+        props.put("group.id", settings.groupId());
+        return props;
+    }
+
+    /**
+     * The number of partitions of {@code topic}, or empty when Kafka cannot be asked from here (a client that
+     * submits the job from outside the cluster's network).
+     */
+    public static OptionalInt partitionCount(KafkaSettings settings, String topic) {
+        Map<String, Object> admin = new HashMap<>(settings.clientProperties());
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        try (Admin client = Admin.create(admin)) {
+            return OptionalInt.of(client.describeTopics(List.of(topic)).allTopicNames().get(15, TimeUnit.SECONDS)
+                    .get(topic).partitions().size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalInt.empty();
+        } catch (Exception e) {
+            return OptionalInt.empty();
+        }
     }
 
     public static <T> KafkaSink<T> sink(KafkaSettings settings, KafkaRecordSerializationSchema<T> schema, String name) {

@@ -13,8 +13,20 @@ public class RawEvent {
     public int partition;
     /** Kafka offset, or the 1-based line number in replay. */
     public long offset;
+    /**
+     * Set where the record is read ({@link EventIntake}): the validated event, or why the record is unusable.
+     * Transient: they live only between the source and the operator chained to it; a copy that went through
+     * Flink's serializer is checked again.
+     */
+    public transient io.nudgeflow.domain.Event event;
+    public transient String rejection;
 
     public RawEvent() {}
+
+    /** Whether {@link EventIntake} has looked at this record yet. */
+    public boolean checked() {
+        return event != null || rejection != null;
+    }
 
     public RawEvent(byte[] key, byte[] value, String source, int partition, long offset) {
         this.key = key;

@@ -5,11 +5,25 @@ import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDe
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-/** Wraps each Kafka record without decoding it: decoding happens in the pipeline, where failures go to the DLQ. */
+/**
+ * Wraps each Kafka record with its bytes unchanged (bad bytes reach the DLQ as they came, never failing the
+ * source) and, with an {@link EventIntake}, decodes and validates it right here.
+ */
 public final class RawEventDeserializer implements KafkaRecordDeserializationSchema<RawEvent> {
+    /** Null: records stay undecoded (the benchmarks' passthrough jobs). */
+    private final EventIntake intake;
+
+    public RawEventDeserializer(EventIntake intake) {
+        this.intake = intake;
+    }
+
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawEvent> out) {
-        out.collect(new RawEvent(record.key(), record.value(), record.topic(), record.partition(), record.offset()));
+        RawEvent raw = new RawEvent(record.key(), record.value(), record.topic(), record.partition(), record.offset());
+        if (intake != null) {
+            intake.check(raw, System.currentTimeMillis());
+        }
+        out.collect(raw);
     }
 
     @Override

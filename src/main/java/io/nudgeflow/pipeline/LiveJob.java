@@ -3,33 +3,63 @@ package io.nudgeflow.pipeline;
 import io.nudgeflow.avro.SegmentChange;
 import io.nudgeflow.avro.Trigger;
 import io.nudgeflow.flink.EngineSettings;
+import io.nudgeflow.flink.TimeMode;
 import io.nudgeflow.io.AvroEventDecoder;
 import io.nudgeflow.io.AvroSingleObjectSerializer;
 import io.nudgeflow.io.DeadLetterSerializer;
+import io.nudgeflow.io.EventIntake;
 import io.nudgeflow.io.KafkaConnectors;
 import io.nudgeflow.io.KafkaSettings;
 import io.nudgeflow.io.RawEvent;
 import io.nudgeflow.io.Topics;
+import io.nudgeflow.progress.InputTimeSource;
+import java.util.OptionalInt;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The production graph: Kafka user-events in, the pipeline, Kafka outputs (`run`, `demo`, integration tests). */
 public final class LiveJob {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveJob.class);
+
     private LiveJob() {}
 
     /** @param bounded stop at the offsets that are latest at start (tests, backfills) */
     public static void build(StreamExecutionEnvironment env, KafkaSettings kafka, EngineSettings settings, boolean bounded) {
         Topics topics = kafka.topics();
-        // No watermarks: the live engine runs deadlines on processing-time timers (see TimeMode.Live)
+        if (!(settings.timeMode() instanceof TimeMode.Live time)) {
+            throw new IllegalArgumentException("the live job needs live time, not " + settings.timeMode());
+        }
+        EventIntake intake = new EventIntake(new AvroEventDecoder(), settings.validator(), settings.clock());
+        // The source makes the watermarks itself (InputTimeSource): Flink's generators stay out of it
         DataStream<RawEvent> input = env
-                .fromSource(KafkaConnectors.userEvents(kafka, bounded), WatermarkStrategy.noWatermarks(), "user-events")
+                .fromSource(new InputTimeSource(KafkaConnectors.userEvents(kafka, intake, bounded),
+                        KafkaConnectors.consumerProperties(kafka), time.clock(), time.maxEventDelay(),
+                        time.inputProbeInterval()), WatermarkStrategy.noWatermarks(), "user-events")
+                .setParallelism(sourceParallelism(env, kafka))
                 .uid("user-events-source");
         PipelineSinks sinks = new PipelineSinks(
                 KafkaConnectors.sink(kafka, new AvroSingleObjectSerializer<>(topics.engagementTriggers(), Trigger.class, Trigger::getUserId), "triggers"),
                 KafkaConnectors.sink(kafka, new AvroSingleObjectSerializer<>(topics.segmentChanges(), SegmentChange.class, SegmentChange::getUserId), "segments"),
                 KafkaConnectors.sink(kafka, new AvroSingleObjectSerializer<>(topics.suppressedTriggers(), Trigger.class, Trigger::getUserId), "suppressed"),
                 KafkaConnectors.sink(kafka, new DeadLetterSerializer(topics.deadLetters()), "dlq"));
-        NudgeflowPipeline.build(input, new AvroEventDecoder(), settings, sinks);
+        NudgeflowPipeline.build(input, intake, settings, sinks);
+    }
+
+    /**
+     * No more source readers than partitions: a reader without a partition has no input to tell the job's
+     * time by and holds every deadline back. When Kafka cannot be asked from here, the job's parallelism.
+     */
+    private static int sourceParallelism(StreamExecutionEnvironment env, KafkaSettings kafka) {
+        int parallelism = env.getParallelism();
+        OptionalInt partitions = KafkaConnectors.partitionCount(kafka, kafka.topics().userEvents());
+        if (partitions.isEmpty()) {
+            LOG.warn("Could not learn the partitions of {}: the source runs at parallelism {}; a reader left without a "
+                    + "partition holds all deadlines back", kafka.topics().userEvents(), parallelism);
+            return parallelism;
+        }
+        return Math.max(1, Math.min(parallelism, partitions.getAsInt()));
     }
 }

@@ -7,7 +7,7 @@ import io.nudgeflow.flink.Descriptors;
 import io.nudgeflow.flink.EngineSettings;
 import io.nudgeflow.flink.UserEngineOperator;
 import io.nudgeflow.flink.UserIdSelector;
-import io.nudgeflow.io.EventDecoder;
+import io.nudgeflow.io.EventIntake;
 import io.nudgeflow.io.RawEvent;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -19,9 +19,10 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class NudgeflowPipeline {
     private NudgeflowPipeline() {}
 
-    public static void build(DataStream<RawEvent> input, EventDecoder decoder, EngineSettings settings, PipelineSinks sinks) {
+    /** @param intake decodes and validates records the source has not checked already (replay's file) */
+    public static void build(DataStream<RawEvent> input, EventIntake intake, EngineSettings settings, PipelineSinks sinks) {
         SingleOutputStreamOperator<Event> events = input
-                .process(new DecodeAndValidate(decoder, settings)).returns(Descriptors.EVENT)
+                .process(new DecodeAndValidate(intake)).returns(Descriptors.EVENT)
                 // same parallelism as the source: chained, so a user's events keep their input order
                 .setParallelism(input.getParallelism())
                 .uid("decode-validate").name("Decode and validate");

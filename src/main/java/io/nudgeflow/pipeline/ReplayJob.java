@@ -5,6 +5,7 @@ import io.nudgeflow.avro.Trigger;
 import io.nudgeflow.domain.RuleSet;
 import io.nudgeflow.flink.EngineSettings;
 import io.nudgeflow.io.DeadLetter;
+import io.nudgeflow.io.EventIntake;
 import io.nudgeflow.io.JsonEventDecoder;
 import io.nudgeflow.io.JsonLines;
 import io.nudgeflow.io.JsonLinesFileSink;
@@ -59,7 +60,9 @@ public final class ReplayJob {
                     new JsonLinesFileSink<SegmentChange>(work, "segments", JsonLines::toJson),
                     new JsonLinesFileSink<Trigger>(work, "suppressed", JsonLines::toJson),
                     new JsonLinesFileSink<DeadLetter>(work, "dead-letters", ReplayJob::deadLetterLine));
-            NudgeflowPipeline.build(input, new JsonEventDecoder(), EngineSettings.replay(rules, until), sinks);
+            EngineSettings settings = EngineSettings.replay(rules, until);
+            NudgeflowPipeline.build(input, new EventIntake(new JsonEventDecoder(), settings.validator(), settings.clock()),
+                    settings, sinks);
             env.execute("nudgeflow-replay");
             return new Outputs(
                     merged(work, "triggers", byTime("fire_time", "rule_id")),

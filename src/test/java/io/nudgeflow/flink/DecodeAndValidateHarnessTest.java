@@ -7,6 +7,7 @@ import io.nudgeflow.domain.Event;
 import io.nudgeflow.domain.ClockScale;
 import io.nudgeflow.io.AvroBytes;
 import io.nudgeflow.io.AvroEventDecoder;
+import io.nudgeflow.io.EventIntake;
 import io.nudgeflow.io.DeadLetter;
 import io.nudgeflow.io.RawEvent;
 import io.nudgeflow.rules.RuleSetParser;
@@ -29,8 +30,9 @@ class DecodeAndValidateHarnessTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forProcessFunction(new DecodeAndValidate(new AvroEventDecoder(),
-                EngineSettings.live(RuleSetParser.loadDefault(), ClockScale.REAL, null)));
+        EngineSettings settings = EngineSettings.live(RuleSetParser.loadDefault(), ClockScale.REAL, null);
+        harness = ProcessFunctionTestHarnesses.forProcessFunction(new DecodeAndValidate(
+                new EventIntake(new AvroEventDecoder(), settings.validator(), settings.clock())));
         harness.setProcessingTime(NOW.toEpochMilli());
     }
 

@@ -44,28 +44,57 @@ class UserEngineFunctionHarnessTest {
     }
 
     @Test
-    void aUserWhoseStreamStopsGetsInactive24hByProcessingTimeAlone() throws Exception {
+    void aQuietUsersDeadlineFiresOnceTheInputIsReadUpToItAndNotBecauseTheWallClockPassedIt() throws Exception {
         live();
-        harness.setProcessingTime(MONDAY_10AM.toEpochMilli());
+        now(MONDAY_10AM);
         send("u1", "lesson_completed", MONDAY_10AM);
         assertThat(triggers()).isEmpty();
-        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        assertThat(harness.numProcessingTimeTimers()).isZero();
 
-        // no further events: only the wall clock moves
-        harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofHours(24)).toEpochMilli());
+        // the wall clock alone: the job may still have events of the user to read
+        harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofHours(25)).toEpochMilli());
+        assertThat(triggers()).isEmpty();
+
+        // the source says everything up to the deadline has been read (on a quiet stream: the wall clock, caught up)
+        harness.processWatermark(new Watermark(MONDAY_10AM.plus(Duration.ofHours(24)).toEpochMilli()));
 
         Trigger inactive = triggers().stream().filter(t -> t.getRuleId().equals("inactive_24h")).findFirst().orElseThrow();
         assertThat(inactive.getFireTime()).isEqualTo(MONDAY_10AM.plus(Duration.ofHours(24)));
-        assertThat(inactive.getEmittedAt()).isEqualTo(inactive.getFireTime());
+        assertThat(inactive.getEmittedAt()).as("the wall clock at emission").isEqualTo(MONDAY_10AM.plus(Duration.ofHours(25)));
         assertThat(inactive.getAttributes()).isEqualTo(Map.of("hours_inactive", "24"));
         assertThat(inactive.getRuleSetVersion()).isEqualTo(RULES.version());
-        assertThat(harness.numProcessingTimeTimers()).as("moved on to the 48 h deadline").isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).as("moved on to the 48 h deadline").isEqualTo(1);
+    }
+
+    @Test
+    void afterARestoreOverdueDeadlinesWaitForTheBacklogThatRefutesThem() throws Exception {
+        live();
+        now(MONDAY_10AM);
+        send("u1", "lesson_completed", MONDAY_10AM);
+        send("u2", "lesson_completed", MONDAY_10AM);
+        OperatorSubtaskState savepoint = checkpoint();
+        harness.close();
+
+        // a day and more later the job comes back; u1's next lesson (23 h after the first) waits in Kafka
+        live(EngineSettings.DEFAULT_STATE_CACHE_USERS, EngineSettings.DEFAULT_STATE_CACHE_PENDING_WRITES);
+        harness.initializeState(savepoint);
+        harness.open();
+        harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofHours(24)).plus(Duration.ofMinutes(30)).toEpochMilli());
+        assertThat(triggers()).as("nothing before the backlog is read").isEmpty();
+        send("u1", "lesson_completed", MONDAY_10AM.plus(Duration.ofHours(23)));
+        harness.processWatermark(new Watermark(MONDAY_10AM.plus(Duration.ofHours(24)).plus(Duration.ofMinutes(30)).toEpochMilli()));
+
+        assertThat(triggers()).filteredOn(t -> t.getRuleId().startsWith("inactive_"))
+                .as("u1's lesson 23 h later was in the backlog; u2 really was idle for 24 h")
+                .extracting(Trigger::getUserId, Trigger::getRuleId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("u2", "inactive_24h"));
     }
 
     @Test
     void keepsOneStateEntryAndOneTimerPerUserHoweverManyEvents() throws Exception {
         live();
-        harness.setProcessingTime(MONDAY_10AM.toEpochMilli());
+        now(MONDAY_10AM);
         for (String user : List.of("a", "b", "c")) {
             for (int i = 0; i < 5; i++) {
                 send(user, i % 2 == 0 ? "lesson_completed" : "app_open", MONDAY_10AM.plus(Duration.ofMinutes(i)));
@@ -74,7 +103,7 @@ class UserEngineFunctionHarnessTest {
 
         checkpoint();
         assertThat(harness.numKeyedStateEntries()).isEqualTo(3);
-        assertThat(harness.numProcessingTimeTimers()).isEqualTo(3);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(3);
         assertThat(segmentChanges()).extracting(SegmentChange::getUserId, SegmentChange::getToStage)
                 .containsExactlyInAnyOrder(
                         org.assertj.core.groups.Tuple.tuple("a", LifecycleStage.NEW),
@@ -85,56 +114,74 @@ class UserEngineFunctionHarnessTest {
     @Test
     void activityThatPushesTheDeadlineLaterLeavesTheTimerWhereItIsAndTheDeadlineStillFiresOnTime() throws Exception {
         live();
-        harness.setProcessingTime(MONDAY_10AM.toEpochMilli());
+        now(MONDAY_10AM);
         send("u1", "lesson_completed", MONDAY_10AM);
         send("u1", "lesson_completed", MONDAY_10AM.plus(Duration.ofHours(1))); // inactive_24h moves to 11:00 tomorrow
-        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
-        harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofHours(24)).toEpochMilli()); // the early timer: nothing due
+        now(MONDAY_10AM.plus(Duration.ofHours(24))); // the early timer: nothing due
         assertThat(triggers()).extracting(Trigger::getRuleId).doesNotContain("inactive_24h");
-        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
-        harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofHours(25)).toEpochMilli());
+        now(MONDAY_10AM.plus(Duration.ofHours(25)));
         assertThat(triggers()).filteredOn(t -> t.getRuleId().equals("inactive_24h")).singleElement()
                 .extracting(Trigger::getFireTime).isEqualTo(MONDAY_10AM.plus(Duration.ofHours(25)));
     }
 
     @Test
+    void aUserWhoseOwnEventsPassedTheTimerBeforeTheJobsTimeDidStillGetsTheNextDeadline() throws Exception {
+        live();
+        now(MONDAY_10AM);
+        send("u1", "lesson_completed", MONDAY_10AM);
+        // a backlog read faster than the job's time moves: the user's next lesson is read before the watermark
+        // reaches the first deadline, whose timer is still pending
+        send("u1", "lesson_completed", MONDAY_10AM.plus(Duration.ofHours(30)));
+        assertThat(triggers()).extracting(Trigger::getRuleId).as("the lesson fired what came before it")
+                .contains("inactive_24h");
+
+        now(MONDAY_10AM.plus(Duration.ofHours(30 + 24)));
+
+        assertThat(triggers()).filteredOn(t -> t.getRuleId().equals("inactive_24h")).extracting(Trigger::getFireTime)
+                .containsExactly(MONDAY_10AM.plus(Duration.ofHours(24)), MONDAY_10AM.plus(Duration.ofHours(54)));
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+    }
+
+    @Test
     void aDeadlineThatMovesEarlierMovesTheOneTimer() throws Exception {
         live();
-        harness.setProcessingTime(MONDAY_10AM.toEpochMilli());
+        now(MONDAY_10AM);
         send("u1", "lesson_completed", MONDAY_10AM);
         send("u1", "add_to_cart", MONDAY_10AM.plus(Duration.ofMinutes(5))); // cart_abandoned in an hour
 
-        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
-        harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofMinutes(65)).toEpochMilli());
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        now(MONDAY_10AM.plus(Duration.ofMinutes(65)));
         assertThat(triggers()).extracting(Trigger::getRuleId).containsExactly("cart_abandoned");
-        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
     }
 
     @Test
     void aChurnedUserLeavesNoTimerBehind() throws Exception {
         live();
-        harness.setProcessingTime(MONDAY_10AM.toEpochMilli());
+        now(MONDAY_10AM);
         send("u1", "lesson_completed", MONDAY_10AM);
 
-        for (int hour = 1; hour <= 31 * 24; hour++) { // the wall clock moves as it does, an hour at a time
-            harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofHours(hour)).toEpochMilli());
+        for (int hour = 1; hour <= 31 * 24; hour++) { // time moves as it does, an hour at a time
+            now(MONDAY_10AM.plus(Duration.ofHours(hour)));
         }
 
         assertThat(triggers()).extracting(Trigger::getRuleId).contains("winback_30d");
         assertThat(segmentChanges()).extracting(SegmentChange::getToStage).endsWith(LifecycleStage.CHURNED);
-        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
     }
 
     @Test
     void deadlinesLongPastAfterAnOutageGoToSuppressedAsStaleNotToUsers() throws Exception {
         live();
-        harness.setProcessingTime(MONDAY_10AM.toEpochMilli());
+        now(MONDAY_10AM);
         send("u1", "lesson_completed", MONDAY_10AM);
 
-        // restored from an old checkpoint: the wall clock is suddenly three days on
-        harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofDays(3)).toEpochMilli());
+        // restored from an old checkpoint: three days on, nothing new to read
+        now(MONDAY_10AM.plus(Duration.ofDays(3)));
 
         assertThat(triggers()).isEmpty();
         assertThat(suppressed()).extracting(Trigger::getRuleId, Trigger::getSuppressedReason).containsExactly(
@@ -144,9 +191,84 @@ class UserEngineFunctionHarnessTest {
     }
 
     @Test
+    void theWatermarkAtTheEndOfABoundedInputFiresNoDeadlineAheadOfTheWallClock() throws Exception {
+        live();
+        now(MONDAY_10AM);
+        send("u1", "lesson_completed", MONDAY_10AM);
+        harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofHours(24)).plus(Duration.ofMinutes(30)).toEpochMilli());
+
+        harness.processWatermark(new Watermark(Long.MAX_VALUE)); // the input ended; time did not
+
+        assertThat(triggers()).extracting(Trigger::getRuleId).as("the 48 h deadline is still a day ahead")
+                .containsExactly("inactive_24h", "onboarding_stalled");
+        assertThat(suppressed()).isEmpty();
+    }
+
+    @Test
+    void wallClockTimersOfTheFormerReleaseRestoreIntoDeadlinesThatWaitForTheInput() throws Exception {
+        // the state and timer the release before this one left in a savepoint: a version-2 record whose
+        // wake-up is a processing-time timer at the user's next deadline
+        EngineSettings former = EngineSettings.live(RULES, ClockScale.REAL, null).withStateCache(0, 0);
+        KeyedOneInputStreamOperatorTestHarness<String, Event, Trigger> old = new KeyedOneInputStreamOperatorTestHarness<>(
+                new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(new FormerRelease(former)),
+                new UserIdSelector(), Types.STRING);
+        old.open();
+        old.setProcessingTime(MONDAY_10AM.toEpochMilli());
+        old.processElement(event("u1", "lesson_completed", MONDAY_10AM), 0);
+        assertThat(old.numProcessingTimeTimers()).isEqualTo(1);
+        OperatorSubtaskState savepoint = old.snapshot(1, MONDAY_10AM.toEpochMilli());
+        old.close();
+
+        live(EngineSettings.DEFAULT_STATE_CACHE_USERS, EngineSettings.DEFAULT_STATE_CACHE_PENDING_WRITES);
+        harness.initializeState(savepoint);
+        harness.open();
+        harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofHours(25)).toEpochMilli()); // the old timer fires: it decides nothing
+        assertThat(triggers()).isEmpty();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+
+        harness.processWatermark(new Watermark(MONDAY_10AM.plus(Duration.ofHours(24)).toEpochMilli()));
+        assertThat(triggers()).extracting(Trigger::getRuleId).containsExactly("inactive_24h", "onboarding_stalled");
+    }
+
+    /** What the former release wrote per event: a version-2 state record and a wall-clock timer at its next deadline. */
+    private static final class FormerRelease extends org.apache.flink.streaming.api.functions.KeyedProcessFunction<String, Event, Trigger> {
+        private final EngineSettings settings;
+        private transient io.nudgeflow.domain.UserEngine engine;
+        private transient org.apache.flink.api.common.state.ValueState<byte[]> user;
+
+        FormerRelease(EngineSettings settings) {
+            this.settings = settings;
+        }
+
+        @Override
+        public void open(org.apache.flink.api.common.functions.OpenContext context) {
+            engine = new io.nudgeflow.domain.UserEngine(settings.rules());
+            user = getRuntimeContext().getState(Descriptors.userState(null));
+        }
+
+        @Override
+        public void processElement(Event event, Context ctx, org.apache.flink.util.Collector<Trigger> out) throws Exception {
+            io.nudgeflow.domain.UserState state = engine.onEvent(null, event, io.nudgeflow.domain.UserEngine.NO_WALL_CLOCK,
+                    new io.nudgeflow.domain.EngineOutput() {
+                        @Override
+                        public void trigger(io.nudgeflow.domain.FiredTrigger trigger) {}
+
+                        @Override
+                        public void stageChange(io.nudgeflow.domain.StageChange change) {}
+                    });
+            long wake = engine.reschedule(state).set();
+            byte[] bytes = io.nudgeflow.domain.UserStateCodec.encode(state);
+            bytes[0] = 2; // the former format version: same layout
+            user.update(bytes);
+            ctx.timerService().registerProcessingTimeTimer(wake);
+        }
+    }
+
+    @Test
     void anErasedUserLeavesNoStateAndNoTimer() throws Exception {
         live();
-        harness.setProcessingTime(MONDAY_10AM.toEpochMilli());
+        now(MONDAY_10AM);
         send("u1", "lesson_completed", MONDAY_10AM);
         send("u2", "lesson_completed", MONDAY_10AM);
         checkpoint();
@@ -156,15 +278,15 @@ class UserEngineFunctionHarnessTest {
 
         checkpoint();
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
-        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
-        harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofHours(25)).toEpochMilli());
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        now(MONDAY_10AM.plus(Duration.ofHours(25)));
         assertThat(triggers()).extracting(Trigger::getUserId).containsOnly("u2");
     }
 
     @Test
     void aDuplicateEventChangesNeitherStateNorTimers() throws Exception {
         live();
-        harness.setProcessingTime(MONDAY_10AM.toEpochMilli());
+        now(MONDAY_10AM);
         Event lesson = event("u1", "lesson_completed", MONDAY_10AM);
         harness.processElement(lesson, 0);
         int outputs = harness.getOutput().size() + segmentChanges().size();
@@ -172,8 +294,8 @@ class UserEngineFunctionHarnessTest {
         harness.processElement(event("u1", "lesson_completed", MONDAY_10AM.plusSeconds(60), lesson.eventId()), 0);
 
         assertThat(harness.getOutput().size() + segmentChanges().size()).isEqualTo(outputs);
-        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
-        harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofHours(24)).toEpochMilli());
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        now(MONDAY_10AM.plus(Duration.ofHours(24)));
         assertThat(triggers()).extracting(Trigger::getFireTime).as("the deadline did not move")
                 .contains(MONDAY_10AM.plus(Duration.ofHours(24)));
     }
@@ -205,7 +327,7 @@ class UserEngineFunctionHarnessTest {
                     getClass().getClassLoader()));
         }
         harness.open();
-        harness.setProcessingTime(MONDAY_10AM.toEpochMilli());
+        now(MONDAY_10AM);
         Event lastOfA = null;
         for (int i = 0; i < 4; i++) { // with room for one user or one change, the others are written meanwhile
             for (String user : List.of("a", "b", "c")) {
@@ -227,7 +349,7 @@ class UserEngineFunctionHarnessTest {
         }
         harness.initializeState(snapshot);
         harness.open();
-        harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofMinutes(10)).toEpochMilli());
+        now(MONDAY_10AM.plus(Duration.ofMinutes(10)));
         assertThat(harness.numKeyedStateEntries()).isEqualTo(3);
 
         harness.processElement(lastOfA, 0); // redelivered after the restore: a known id, nothing happens
@@ -236,7 +358,7 @@ class UserEngineFunctionHarnessTest {
         assertThat(triggers()).isEmpty();
 
         // their deadlines count from their last lessons before the checkpoint (minute 3), not from the restore
-        harness.setProcessingTime(MONDAY_10AM.plus(Duration.ofHours(24)).plus(Duration.ofMinutes(3)).toEpochMilli());
+        now(MONDAY_10AM.plus(Duration.ofHours(24)).plus(Duration.ofMinutes(3)));
         assertThat(triggers()).filteredOn(t -> t.getRuleId().equals("inactive_24h"))
                 .extracting(Trigger::getUserId).containsExactlyInAnyOrder("a", "c");
     }
@@ -245,7 +367,7 @@ class UserEngineFunctionHarnessTest {
     void aUserErasedWhileCachedIsNotWrittenBackByTheNextCheckpoint() throws Exception {
         live(20_000, 20_000);
         harness.open();
-        harness.setProcessingTime(MONDAY_10AM.toEpochMilli());
+        now(MONDAY_10AM);
         send("u1", "lesson_completed", MONDAY_10AM);
         send("u1", "user_erased", MONDAY_10AM.plusSeconds(1));
 
@@ -265,6 +387,12 @@ class UserEngineFunctionHarnessTest {
                 new UserEngineOperator(EngineSettings.live(RULES, ClockScale.REAL, null).withStateCache(cachedUsers, pendingWrites)),
                 new UserIdSelector(), Types.STRING);
         harness.setup();
+    }
+
+    /** Caught up at {@code t}: the wall clock says it, and the source's watermark too. */
+    private void now(Instant t) throws Exception {
+        harness.setProcessingTime(t.toEpochMilli());
+        harness.processWatermark(new Watermark(t.toEpochMilli()));
     }
 
     /** As the task does it: the operator prepares (writes its cache back), then the state is snapshotted. */

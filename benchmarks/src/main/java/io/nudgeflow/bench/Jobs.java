@@ -86,7 +86,7 @@ final class Jobs {
             LiveJob.build(env, kafka, engineSettings(), bounded);
             return;
         }
-        DataStream<RawEvent> source = env.fromSource(KafkaConnectors.userEvents(kafka, bounded),
+        DataStream<RawEvent> source = env.fromSource(KafkaConnectors.userEvents(kafka, null, bounded),
                 WatermarkStrategy.noWatermarks(), "source");
         DataStream<RawEvent> mapped = kind == JobKind.KEYED_PASSTHROUGH
                 ? source.keyBy(new KeyOf(), Types.STRING).map(new Identity()).returns(TypeInformation.of(RawEvent.class))

@@ -1,0 +1,98 @@
+package io.nudgeflow.progress;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * How far one source reader has read one Kafka partition. The reader's thread records each record it hands
+ * on; the probe's thread reads the position and posts what the broker said the partition's end was.
+ */
+public final class SplitProgress {
+    /** An instant that has not happened, as in the engine. */
+    public static final long NONE = Long.MIN_VALUE;
+    private static final VarHandle NEXT_OFFSET;
+
+    static {
+        try {
+            NEXT_OFFSET = MethodHandles.lookup().findVarHandle(SplitProgress.class, "nextOffset", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final String splitId;
+    final TopicPartition partition;
+    /**
+     * The next offset to read: after the last record handed on, or where reading starts. Negative while it
+     * is one of the Kafka source's starting-offset markers (earliest, committed) that the probe has not
+     * resolved yet and no record has come.
+     */
+    @SuppressWarnings("unused") // through NEXT_OFFSET
+    private long nextOffset;
+    /** Newest valid event time read; reader thread only. */
+    private long newestEventTime = NONE;
+    /** The latest instant (engine clock) by which everything appended to the partition had been read; reader thread only. */
+    private long caughtUpAt = NONE;
+    /** What the latest probe found; written by the probe's thread. */
+    private volatile ProbeResult probe;
+    /** The position the previous probe saw; probe thread only. */
+    long positionAtLastProbe = Long.MIN_VALUE;
+
+    SplitProgress(String splitId, TopicPartition partition, long startingOffset) {
+        this.splitId = splitId;
+        this.partition = partition;
+        NEXT_OFFSET.setRelease(this, startingOffset);
+    }
+
+    /**
+     * The reader handed on the record at {@code offset}; {@code eventTime} is its valid event's time, or
+     * {@link #NONE} for a record that goes to the dead letters. A release store: the probe's thread reads the
+     * position while this thread goes on, and a plain x86 store costs nothing more.
+     */
+    public void read(long offset, long eventTime) {
+        NEXT_OFFSET.setRelease(this, offset + 1);
+        if (eventTime > newestEventTime) {
+            newestEventTime = eventTime;
+        }
+    }
+
+    long nextOffset() {
+        return (long) NEXT_OFFSET.getAcquire(this);
+    }
+
+    /** The probe resolved a starting-offset marker; a record read meanwhile has the last word. */
+    void resolveStart(long marker, long offset) {
+        NEXT_OFFSET.compareAndSet(this, marker, offset);
+    }
+
+    void probed(ProbeResult result) {
+        probe = result;
+    }
+
+    /**
+     * How far the input of this partition is known to be read (engine clock), or {@link #NONE}: the newest
+     * event time read, or, once a probe has shown that everything appended to the partition up to an instant
+     * has been read, that instant if it is later. Reader thread only.
+     */
+    long readUpTo() {
+        ProbeResult p = probe;
+        long next = nextOffset();
+        if (p != null && next >= 0 && next >= p.endOffset() && p.sentAt() > caughtUpAt) {
+            caughtUpAt = p.sentAt();
+        }
+        return Math.max(newestEventTime, caughtUpAt);
+    }
+
+    @Override
+    public String toString() {
+        return splitId + "@" + nextOffset() + " newest=" + newestEventTime + " caughtUpAt=" + caughtUpAt;
+    }
+
+    /**
+     * @param sentAt engine clock just before the broker was asked
+     * @param endOffset every record that was in the partition at {@code sentAt} lies below it (records past
+     *     the reader's position that are no data — transaction markers — already left out)
+     */
+    record ProbeResult(long sentAt, long endOffset) {}
+}
