@@ -66,6 +66,11 @@ public final class UserEngine {
      */
     public UserState onEvent(UserState existing, Event event, long wallNow, EngineOutput out) {
         if (event.type().equals(guardrails.erasureEvent())) {
+            if (existing != null) {
+                // SPEC 5: what fell due before the erasure's time fires first, as for any event — and as it
+                // would have live, had the job's time reached it before the erasure arrived
+                advanceTo(existing, event.userId(), event.time() - 1, wallNow, out);
+            }
             out.erased(event);
             return null;
         }

@@ -10,7 +10,8 @@ import org.apache.kafka.common.TopicPartition;
  * job may decide deadlines. Per partition, the input is read up to the newest event time read, or — once a
  * probe has shown that every record appended to the partition before an instant has been read — up to that
  * instant, if later. The reader's watermark is the least of its partitions, never ahead of the wall clock,
- * less {@code maxEventDelay}. An event that happened before the watermark reaches Kafka after it: it is late.
+ * less {@code maxEventDelay}, less a millisecond: everything at or before it has been read, unless it reached
+ * Kafka more than {@code maxEventDelay} after it happened (or after an event that much newer) — a late event.
  *
  * <p>A reader without partitions (none assigned yet) or with one that has neither been read nor probed
  * has no watermark: it holds the job's time back rather than let other partitions decide for it.
@@ -71,7 +72,9 @@ public final class InputProgress {
         }
         // an event up to the validator's tolerance in the future must not carry the job's time ahead of the wall clock
         long upTo = Math.min(least, now);
-        return upTo > SplitProgress.NONE + maxEventDelayMs ? upTo - maxEventDelayMs : SplitProgress.NONE;
+        // one millisecond short: an event at the very instant read may still follow (at the same millisecond,
+        // or not yet in the end offsets asked for then), and an event wins the tie with a deadline
+        return upTo > SplitProgress.NONE + maxEventDelayMs + 1 ? upTo - maxEventDelayMs - 1 : SplitProgress.NONE;
     }
 
     @Override

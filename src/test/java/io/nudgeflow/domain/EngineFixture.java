@@ -19,6 +19,7 @@ final class EngineFixture implements EngineOutput {
     final List<StageChange> changes = new ArrayList<>();
     final List<Event> duplicates = new ArrayList<>();
     final List<Event> late = new ArrayList<>();
+    final List<Event> lateAfterDeadline = new ArrayList<>();
     private int seq;
 
     EngineFixture() {
@@ -81,6 +82,12 @@ final class EngineFixture implements EngineOutput {
         return this;
     }
 
+    /** The user's timer fired at {@code time}: the job's input has been read up to it. */
+    EngineFixture timer(long time) {
+        engine.onTimer(state, USER, time, wallNow, this);
+        return this;
+    }
+
     List<String> ruleIds() {
         return triggers.stream().map(FiredTrigger::ruleId).toList();
     }
@@ -115,5 +122,10 @@ final class EngineFixture implements EngineOutput {
     @Override
     public void lateBeyondTolerance(Event event) {
         late.add(event);
+    }
+
+    @Override
+    public void lateAfterDeadline(Event event) {
+        lateAfterDeadline.add(event);
     }
 }

@@ -184,6 +184,33 @@ class GuardrailsTest {
         }
 
         @Test
+        void aStaleTriggerStillCountsAgainstTheDaysCapSoTheRestOfTheDayIsDecidedAsReplayDecidesIt() {
+            RuleSet rules = RuleSetParser.parse("""
+                    version: t
+                    active_events: [lesson_completed]
+                    onboarding: {checklist: [lesson_completed]}
+                    guardrails: {quiet_hours: off, frequency_cap_per_local_day: 2, staleness: 2h}
+                    rules:
+                      - {id: idle_1h, kind: REENGAGEMENT, type: inactivity, after: 1h}
+                      - {id: idle_2h, kind: REENGAGEMENT, type: inactivity, after: 2h}
+                      - {id: idle_3h, kind: REENGAGEMENT, type: inactivity, after: 3h}
+                    """, "t.yaml");
+            EngineFixture replay = new EngineFixture(rules).event("lesson_completed", MONDAY_10AM);
+            replay.timer(hours(MONDAY_10AM, 5));
+            EngineFixture live = new EngineFixture(rules).event("lesson_completed", MONDAY_10AM);
+            live.wallNow = minutes(hours(MONDAY_10AM, 4), 30); // restored after an outage: 11:00 and 12:00 are stale
+
+            live.timer(hours(MONDAY_10AM, 4));
+
+            assertThat(replay.triggers).extracting(FiredTrigger::ruleId, FiredTrigger::suppressedReason).containsExactly(
+                    tuple("idle_1h", null), tuple("idle_2h", null), tuple("idle_3h", "FREQUENCY_CAP"));
+            assertThat(live.triggers).extracting(FiredTrigger::ruleId, FiredTrigger::suppressedReason).containsExactly(
+                    tuple("idle_1h", "STALE"), tuple("idle_2h", "STALE"), tuple("idle_3h", "FREQUENCY_CAP"));
+            assertThat(UserStateCodec.encode(live.state)).as("staleness never changes the user's state")
+                    .isEqualTo(UserStateCodec.encode(replay.state));
+        }
+
+        @Test
         void replayHasNoWallClockSoNothingIsStale() {
             EngineFixture f = new EngineFixture().event("lesson_completed", MONDAY_10AM).advanceTo(hours(MONDAY_10AM, 60));
 

@@ -320,4 +320,64 @@ class UserEngineTest {
             assertThat(f.duplicates).as("e0 was seen 100 h ago: outside the window, so processed").isEmpty();
         }
     }
+
+    /** Live, the job's time (the input's watermark) fires a user's timer between their events. */
+    @Nested
+    class TheInputsTime {
+        @Test
+        void aTimerFiresTheDeadlinesUpToItAndMovesTheUsersClockOnlyThatFar() {
+            EngineFixture f = new EngineFixture().onboardedAt(MONDAY_10AM);
+
+            f.timer(days(MONDAY_10AM, 8)); // the input is read 8 days on; the last deadline due was DORMANT at 7 days
+
+            assertThat(f.stages()).endsWith(Stage.DORMANT);
+            assertThat(f.state.clock()).isEqualTo(days(MONDAY_10AM, 7));
+            f.event("lesson_completed", hours(days(MONDAY_10AM, 7), 12));
+            assertThat(f.lateAfterDeadline).as("nothing had been decided after 7 days").isEmpty();
+            assertThat(f.changes.get(f.changes.size() - 1))
+                    .as("stamped with the lesson's time, as replay stamps it, not with the job's time")
+                    .isEqualTo(new StageChange("u1", Stage.DORMANT, Stage.RETURNING, hours(days(MONDAY_10AM, 7), 12),
+                            "active_again_after_dormant"));
+        }
+
+        @Test
+        void aTimerSetEarlyDecidesNothing() {
+            EngineFixture f = new EngineFixture().event("lesson_completed", MONDAY_10AM);
+            UserState before = UserStateCodec.decode(UserStateCodec.encode(f.state));
+
+            f.timer(hours(MONDAY_10AM, 20));
+
+            assertThat(f.triggers).isEmpty();
+            assertThat(f.state.clock()).isEqualTo(before.clock());
+            f.event("lesson_completed", hours(MONDAY_10AM, 19));
+            assertThat(f.lateAfterDeadline).isEmpty();
+        }
+
+        @Test
+        void anEventFromBeforeADeadlineThatAlreadyFiredIsLateItCountsButWhatFiredStands() {
+            EngineFixture f = new EngineFixture().onboardedAt(MONDAY_10AM).timer(hours(MONDAY_10AM, 25));
+            assertThat(f.ruleIds()).containsExactly("onboarding_completed", "inactive_24h");
+
+            // an offline lesson from 23 h after the first reaches the job only now
+            f.event("lesson_completed", hours(MONDAY_10AM, 23));
+
+            assertThat(f.lateAfterDeadline).extracting(Event::time).containsExactly(hours(MONDAY_10AM, 23));
+            assertThat(f.ruleIds()).as("what fired stands, nothing fires again at once")
+                    .containsExactly("onboarding_completed", "inactive_24h");
+            assertThat(f.state.lastActive()).as("the lesson counts: the next inactivity runs from it")
+                    .isEqualTo(hours(MONDAY_10AM, 23));
+            f.timer(hours(MONDAY_10AM, 47));
+            assertThat(f.triggers).filteredOn(t -> t.ruleId().equals("inactive_24h")).extracting(FiredTrigger::fireTime)
+                    .containsExactly(hours(MONDAY_10AM, 24), hours(MONDAY_10AM, 47));
+        }
+
+        @Test
+        void anEventAtTheVeryInstantOfADeadlineThatFiredIsLateForItWouldHaveWonTheTie() {
+            EngineFixture f = new EngineFixture().event("lesson_completed", MONDAY_10AM).timer(hours(MONDAY_10AM, 24));
+
+            f.event("lesson_completed", hours(MONDAY_10AM, 24));
+
+            assertThat(f.lateAfterDeadline).hasSize(1);
+        }
+    }
 }

@@ -75,4 +75,22 @@ class UserStateCodecTest {
 
         assertThatThrownBy(() -> UserStateCodec.decode(bytes)).hasMessageContaining("Unknown user state version 99");
     }
+
+    @Test
+    void aRecordOfTheFormerReleaseKeepsAPendingWakeUpAndForgetsOneThatHadFired() {
+        EngineFixture f = new EngineFixture().event("lesson_completed", MONDAY_10AM);
+        f.engine.reschedule(f.state); // a wake-up at the 24 h deadline, after the clock: pending
+        byte[] pending = UserStateCodec.encode(f.state);
+        pending[0] = UserStateCodec.VERSION_PROCESSING_TIME_TIMERS;
+        assertThat(UserStateCodec.decode(pending).wakeAt).isEqualTo(hours(MONDAY_10AM, 24));
+
+        // the former release moved the clock to the wall clock when its timer fired, past the wake-up
+        f.state.clock = hours(MONDAY_10AM, 25);
+        byte[] fired = UserStateCodec.encode(f.state);
+        fired[0] = UserStateCodec.VERSION_PROCESSING_TIME_TIMERS;
+        assertThat(UserStateCodec.decode(fired).wakeAt).isEqualTo(UserState.NONE);
+        fired[0] = UserStateCodec.VERSION;
+        assertThat(UserStateCodec.decode(fired).wakeAt).as("now a recorded wake-up is always pending")
+                .isEqualTo(hours(MONDAY_10AM, 24));
+    }
 }

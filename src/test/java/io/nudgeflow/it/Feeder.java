@@ -1,0 +1,58 @@
+package io.nudgeflow.it;
+
+import io.nudgeflow.demo.Population;
+import io.nudgeflow.domain.ClockScale;
+import io.nudgeflow.io.AvroBytes;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Produces events to user-events (Avro single-object, keyed by user) as a population of devices would. */
+final class Feeder implements AutoCloseable {
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String topic;
+
+    Feeder(String bootstrapServers, String topic) {
+        this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers, "linger.ms", 0, "acks", "all"),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        this.topic = topic;
+    }
+
+    /** All at once, as a backfill or a backlog that waits for the job. */
+    void sendAll(List<Population.Scheduled> events) throws Exception {
+        List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+        for (Population.Scheduled s : events) {
+            sent.add(send(s));
+        }
+        producer.flush();
+        for (java.util.concurrent.Future<?> f : sent) {
+            f.get(); // a failed send fails the test, it is not lost silently
+        }
+    }
+
+    /** Each event when the clock reaches its time (the wall clock, or the demo's compressed one). */
+    void sendInTime(List<Population.Scheduled> events, ClockScale clock) throws Exception {
+        for (Population.Scheduled s : events) {
+            long due = clock.toWall(s.time());
+            while (System.currentTimeMillis() < due) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(5, due - System.currentTimeMillis())));
+            }
+            send(s).get();
+        }
+    }
+
+    private java.util.concurrent.Future<?> send(Population.Scheduled s) {
+        return producer.send(new ProducerRecord<>(topic, s.event().getUserId().getBytes(StandardCharsets.UTF_8),
+                AvroBytes.singleObject(s.event())));
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,130 @@
+package io.nudgeflow.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nudgeflow.avro.SegmentChange;
+import io.nudgeflow.avro.Trigger;
+import io.nudgeflow.io.Topics;
+import io.nudgeflow.pipeline.ReplayJob;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Everything a job decided, in one comparable form: the triggers (sent and suppressed) and the segment
+ * changes, with every field that is not the wall clock of emission.
+ */
+record Outputs(List<TriggerOut> triggers, List<SegmentOut> segments) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    record TriggerOut(String triggerId, String userId, String ruleId, String kind, Instant fireTime, String causeEventId,
+            String stage, String variant, String ruleSetVersion, Map<String, String> attributes, String suppressedReason) {
+        TriggerOut withSuppressedReason(String reason) {
+            return new TriggerOut(triggerId, userId, ruleId, kind, fireTime, causeEventId, stage, variant, ruleSetVersion,
+                    attributes, reason);
+        }
+    }
+
+    record SegmentOut(String userId, String fromStage, String toStage, Instant changeTime, String reason) {}
+
+    /** What replay wrote (sent and suppressed triggers, segment changes), as JSON lines. */
+    static Outputs ofReplay(ReplayJob.Outputs replay) {
+        List<TriggerOut> triggers = new ArrayList<>();
+        for (String line : concat(replay.triggers(), replay.suppressed())) {
+            JsonNode n = read(line);
+            Map<String, String> attributes = new TreeMap<>();
+            n.get("attributes").fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
+            triggers.add(new TriggerOut(text(n, "trigger_id"), text(n, "user_id"), text(n, "rule_id"), text(n, "kind"),
+                    Instant.parse(text(n, "fire_time")), text(n, "cause_event_id"), text(n, "stage"), text(n, "variant"),
+                    text(n, "rule_set_version"), attributes, text(n, "suppressed_reason")));
+        }
+        List<SegmentOut> segments = new ArrayList<>();
+        for (String line : replay.segmentChanges()) {
+            JsonNode n = read(line);
+            segments.add(new SegmentOut(text(n, "user_id"), text(n, "from_stage"), text(n, "to_stage"),
+                    Instant.parse(text(n, "change_time")), text(n, "reason")));
+        }
+        return new Outputs(triggers, segments);
+    }
+
+    /** Everything on the live job's three output topics, read to their ends as they are now. */
+    static Outputs ofTopics(String bootstrapServers, Topics topics) {
+        List<TriggerOut> triggers = new ArrayList<>();
+        List<SegmentOut> segments = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : List.of(topics.engagementTriggers(), topics.suppressedTriggers(), topics.segmentChanges())) {
+                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read the outputs to their ends " + ends);
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.topic().equals(topics.segmentChanges())) {
+                        SegmentChange c = decode(() -> SegmentChange.getDecoder().decode(r.value()));
+                        segments.add(new SegmentOut(c.getUserId(), c.getFromStage() == null ? null : c.getFromStage().name(),
+                                c.getToStage().name(), c.getChangeTime(), c.getReason()));
+                    } else {
+                        Trigger t = decode(() -> Trigger.getDecoder().decode(r.value()));
+                        triggers.add(new TriggerOut(t.getTriggerId(), t.getUserId(), t.getRuleId(), t.getKind().name(),
+                                t.getFireTime(), t.getCauseEventId(), t.getStage().name(), t.getVariant(),
+                                t.getRuleSetVersion(), new TreeMap<>(t.getAttributes()), t.getSuppressedReason()));
+                    }
+                }
+            }
+        }
+        return new Outputs(triggers, segments);
+    }
+
+    /** Only what was decided up to {@code instant} (fire or change time). */
+    Outputs upTo(Instant instant) {
+        return new Outputs(triggers.stream().filter(t -> !t.fireTime().isAfter(instant)).toList(),
+                segments.stream().filter(s -> !s.changeTime().isAfter(instant)).toList());
+    }
+
+    private static List<String> concat(Collection<String> a, Collection<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static JsonNode read(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private interface Decoding<T> {
+        T decode() throws Exception;
+    }
+
+    private static <T> T decode(Decoding<T> decoding) {
+        try {
+            return decoding.decode();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
