@@ -144,12 +144,18 @@ final class KafkaStages {
 
     // ---------------------------------------------------------------- deadlines
 
-    /**
-     * Deadline lateness under background load: users whose 24 h inactivity deadline falls a few seconds
-     * after they are sent, while other users keep the job busy. Lateness = arrival at the consumer (wall
-     * clock) minus the deadline; also emitted_at minus the deadline.
-     */
+    /** Deadline lateness under the report's background load. */
     DeadlineResult deadlines() throws Exception {
+        return deadlines(settings.deadlineBackgroundRate());
+    }
+
+    /**
+     * Deadline lateness: users whose 24 h inactivity deadline falls a few seconds after they are sent, while
+     * other users keep the job busy at {@code backgroundRate} events/s (0: a quiet stream, nothing but the
+     * seeds). Lateness = arrival at the consumer (wall clock) minus the deadline; also emitted_at minus the
+     * deadline.
+     */
+    DeadlineResult deadlines(int backgroundRate) throws Exception {
         String in = "dl-in-" + run;
         String out = "dl-out-" + run;
         kafka.createTopics(Jobs.PARALLELISM, List.of(in));
@@ -165,8 +171,10 @@ final class KafkaStages {
                 OpenLoopProducer background = new OpenLoopProducer(kafka.bootstrapServers());
                 OpenLoopProducer seeds = new OpenLoopProducer(kafka.bootstrapServers())) {
             Thread load = new Thread(() -> background.run(new Workload(settings.users(), 0, 7), in,
-                    settings.deadlineBackgroundRate(), settings.deadlineSeconds() + lead / 1000.0 + 2));
-            load.start();
+                    backgroundRate, settings.deadlineSeconds() + lead / 1000.0 + 2));
+            if (backgroundRate > 0) {
+                load.start();
+            }
             Workload seedWorkload = new Workload(1, 0, 11);
             long gapNanos = (long) (settings.deadlineSeconds() * 1e9 / settings.deadlineSeeds());
             long next = System.nanoTime();
@@ -184,12 +192,15 @@ final class KafkaStages {
             while (System.nanoTime() < until && arrival.getTotalCount() < 2L * settings.deadlineSeeds()) {
                 drain(consumer, arrival, emitted);
             }
-            load.join();
+            if (backgroundRate > 0) {
+                load.join();
+            }
         } finally {
             job.cancel().get(60, TimeUnit.SECONDS);
         }
-        System.out.printf("  deadline lateness: arrival p50 %d ms p99 %d ms; emitted_at p50 %d ms p99 %d ms (%,d deadlines)%n",
-                arrival.getValueAtPercentile(50), arrival.getValueAtPercentile(99),
+        System.out.printf("  deadline lateness at %,d background events/s: arrival p50 %d ms p99 %d ms max %d ms; "
+                + "emitted_at p50 %d ms p99 %d ms (%,d deadlines)%n", backgroundRate,
+                arrival.getValueAtPercentile(50), arrival.getValueAtPercentile(99), arrival.getMaxValue(),
                 emitted.getValueAtPercentile(50), emitted.getValueAtPercentile(99), arrival.getTotalCount());
         return new DeadlineResult(arrival, emitted, 2L * settings.deadlineSeeds());
     }
