@@ -135,7 +135,7 @@ public final class UserEngine {
     }
 
     /** Moves the user's clock forward to {@code to}, firing every deadline in (clock, to] in time order. */
-    public void advanceTo(UserState s, String userId, long to, long wallNow, EngineOutput out) {
+    void advanceTo(UserState s, String userId, long to, long wallNow, EngineOutput out) {
         fireDeadlines(s, userId, to, wallNow, out);
         if (to > s.clock) {
             s.clock = to;

@@ -34,8 +34,13 @@ public final class SplitProgress {
     private long newestEventTime = NONE;
     /** The latest instant (engine clock) by which everything appended to the partition had been read; reader thread only. */
     private long caughtUpAt = NONE;
-    /** What the latest probe found; written by the probe's thread. */
-    private volatile ProbeResult probe;
+    /**
+     * Probe results the reader has not caught up with yet, oldest first; added by the probe's thread. Under a
+     * steady stream the reader is always a fetch behind the log's end when an answer comes, so each answer is
+     * kept until the reader has passed its end offset, not replaced by the next: else time would only follow
+     * the event times, a Kafka latency late.
+     */
+    private final java.util.ArrayDeque<ProbeResult> pending = new java.util.ArrayDeque<>();
     /** The position the previous probe saw; probe thread only. */
     long positionAtLastProbe = Long.MIN_VALUE;
 
@@ -66,8 +71,16 @@ public final class SplitProgress {
         NEXT_OFFSET.compareAndSet(this, marker, offset);
     }
 
+    /** At most this many answers wait: a reader that far behind is reading a backlog, whose event times lead. */
+    static final int MAX_PENDING_PROBES = 64;
+
     void probed(ProbeResult result) {
-        probe = result;
+        synchronized (pending) {
+            if (pending.size() == MAX_PENDING_PROBES) {
+                pending.pollFirst();
+            }
+            pending.addLast(result);
+        }
     }
 
     /**
@@ -76,10 +89,17 @@ public final class SplitProgress {
      * has been read, that instant if it is later. Reader thread only.
      */
     long readUpTo() {
-        ProbeResult p = probe;
         long next = nextOffset();
-        if (p != null && next >= 0 && next >= p.endOffset() && p.sentAt() > caughtUpAt) {
-            caughtUpAt = p.sentAt();
+        if (next >= 0) {
+            synchronized (pending) {
+                for (ProbeResult p : pending) {
+                    if (next >= p.endOffset() && p.sentAt() > caughtUpAt) {
+                        caughtUpAt = p.sentAt();
+                    }
+                }
+                long reached = caughtUpAt;
+                pending.removeIf(p -> p.sentAt() <= reached); // answered, or older than one that is
+            }
         }
         return Math.max(newestEventTime, caughtUpAt);
     }

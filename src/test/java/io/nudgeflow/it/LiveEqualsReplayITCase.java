@@ -77,6 +77,7 @@ class LiveEqualsReplayITCase {
             events = TestUsers.generate(30, System.currentTimeMillis() + 500, 8_000, 11 + parallelism);
             feeder.sendInTime(events, ClockScale.REAL);
             live = settle(job, kafkaSettings, cut(events));
+            assertThat(job.engineMetric("lateEventsAfterDeadline")).as("no event came after the job's time").isZero();
         }
 
         Outputs replay = replay(events, SHORT_RULES_FILE, cut(events), dir);
@@ -164,6 +165,7 @@ class LiveEqualsReplayITCase {
             feeder.sendAll(events); // in Kafka before the job reads it, as a backfill or an export waiting
             try (LiveRun job = LiveRun.start(cluster, kafkaSettings, defaultRules(ClockScale.REAL), parallelism, dir, null, 0)) {
                 live = settle(job, kafkaSettings, cut);
+                assertThat(job.engineMetric("lateEventsAfterDeadline")).isZero();
             }
         }
 
@@ -194,6 +196,66 @@ class LiveEqualsReplayITCase {
 
         Outputs replay = replay(events, SHORT_RULES_FILE, cut(events), dir);
         LiveMatchesReplay.assertMatch(live, replay, true);
+    }
+
+    /**
+     * The one way live may differ from replay: an event that reaches the job after a deadline of its user that
+     * the event would have changed has fired. A lesson from 1 s after the first reaches Kafka after the user's
+     * 2 s deadline fired: that trigger stands, the lesson counts (the next deadline runs from it, as in
+     * replay), the metric counts it, and nothing else differs from replay of the same input.
+     */
+    @Test
+    void aLateEventIsAppliedAndCountedAndWhatFiredBeforeItIsTheOnlyDifference(@TempDir Path dir,
+            @InjectMiniCluster MiniCluster cluster) throws Exception {
+        KafkaSettings kafkaSettings = freshTopics();
+        // one deadline only, so nothing else can fire while the offline lesson is on its way
+        Path rulesFile = dir.resolve("one-deadline.yaml");
+        java.nio.file.Files.writeString(rulesFile, """
+                version: it-one-deadline
+                active_events: [lesson_completed]
+                onboarding: {checklist: [lesson_completed]}
+                lifecycle: {at_risk_after: 1h, dormant_after: 2h, churned_after: 3h}
+                guardrails: {quiet_hours: off}
+                rules:
+                  - {id: inactive_2s, kind: REENGAGEMENT, type: inactivity, after: 2s}
+                """);
+        EngineSettings oneDeadline = EngineSettings.live(RuleSetParser.load(rulesFile), ClockScale.REAL, null)
+                .withLiveInput(IN_TRANSIT, io.nudgeflow.flink.TimeMode.Live.DEFAULT_INPUT_PROBE_INTERVAL);
+        long t = System.currentTimeMillis() + 3_000;
+        Population.Scheduled lesson = scheduled("late-0", "lesson_completed", t);
+        Population.Scheduled offlineLesson = scheduled("late-1", "lesson_completed", t + 1_000);
+        Outputs live;
+        try (LiveRun job = LiveRun.start(cluster, kafkaSettings, oneDeadline, 2, dir, null, 0);
+                Feeder feeder = new Feeder(kafka.bootstrapServers(), kafkaSettings.topics().userEvents())) {
+            feeder.sendInTime(List.of(lesson), ClockScale.REAL);
+            job.awaitJobTime(t + 2_000, Duration.ofSeconds(30)); // inactive_2s has fired
+            feeder.sendAll(List.of(offlineLesson)); // a phone back online with a lesson from before it
+            live = settle(job, kafkaSettings, t + 5_000);
+            awaitMetric(job, "lateEventsAfterDeadline", 1);
+        }
+
+        Outputs replay = replay(List.of(lesson, offlineLesson), rulesFile, t + 5_000, dir);
+        assertThat(live.triggers()).filteredOn(x -> x.ruleId().equals("inactive_2s")).extracting(Outputs.TriggerOut::fireTime)
+                .containsExactly(Instant.ofEpochMilli(t + 2_000), Instant.ofEpochMilli(t + 3_000));
+        Outputs liveWithoutTheEarlyTrigger = new Outputs(live.triggers().stream()
+                .filter(x -> !x.fireTime().equals(Instant.ofEpochMilli(t + 2_000)) || !x.ruleId().equals("inactive_2s")).toList(),
+                live.segments());
+        LiveMatchesReplay.assertMatch(liveWithoutTheEarlyTrigger, replay, false);
+    }
+
+    private static void awaitMetric(LiveRun job, String metric, long expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (job.engineMetric(metric) < expected) {
+            assertThat(System.nanoTime()).as("%s reaches %d", metric, expected).isLessThan(deadline);
+            java.util.concurrent.TimeUnit.MILLISECONDS.sleep(100);
+        }
+        assertThat(job.engineMetric(metric)).isEqualTo(expected);
+    }
+
+    private static Population.Scheduled scheduled(String id, String type, long time) {
+        return new Population.Scheduled(time, io.nudgeflow.avro.UserEvent.newBuilder().setEventId(id).setUserId("late-user")
+                .setEventType(type).setEventTime(Instant.ofEpochMilli(time)).setTimezone(null).setValue(null)
+                .setProperties(Map.of()).build());
     }
 
     /** Waits until the job's time has passed {@code cut}, flushes the sinks and reads what they wrote up to it. */

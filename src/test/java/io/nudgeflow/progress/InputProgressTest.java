@@ -63,6 +63,22 @@ class InputProgressTest {
     }
 
     @Test
+    void anAnswerTheReaderHasNotCaughtUpWithWaitsForItInsteadOfBeingReplacedByTheNext() {
+        InputProgress progress = new InputProgress(0);
+        SplitProgress split = progress.add("p0", P0, 0);
+        split.read(0, T - 50);
+        // a steady stream: each answer comes while the reader is a fetch behind the end it names
+        split.probed(new ProbeResult(T - 30, 2));
+        split.probed(new ProbeResult(T - 20, 3));
+        split.probed(new ProbeResult(T - 10, 4));
+        assertThat(progress.watermark(T)).isEqualTo(T - 50 - 1);
+
+        split.read(1, T - 40);
+        split.read(2, T - 35); // past the second answer's end, not the third's
+        assertThat(progress.watermark(T)).isEqualTo(T - 20 - 1);
+    }
+
+    @Test
     void neverAheadOfTheWallClockThoughAnEventSaysItIsLater() {
         InputProgress progress = new InputProgress(0);
         progress.add("p0", P0, 0).read(0, T + 30 * 60_000); // a device clock half an hour ahead

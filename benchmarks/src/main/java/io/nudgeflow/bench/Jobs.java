@@ -2,6 +2,7 @@ package io.nudgeflow.bench;
 
 import io.nudgeflow.domain.ClockScale;
 import io.nudgeflow.flink.EngineSettings;
+import io.nudgeflow.flink.TimeMode;
 import io.nudgeflow.io.KafkaConnectors;
 import io.nudgeflow.io.KafkaSettings;
 import io.nudgeflow.io.RawEvent;
@@ -67,13 +68,22 @@ final class Jobs {
 
     /**
      * The job's defaults, as production runs it. {@code -Dbench.stateCacheUsers=N} and
-     * {@code -Dbench.stateCachePendingWrites=N} change the state cache (0 turns it off) for before/after
+     * {@code -Dbench.stateCachePendingWrites=N} change the state cache (0 turns it off),
+     * {@code -Dbench.maxEventDelay} and {@code -Dbench.inputProbeInterval} the live input, for before/after
      * comparisons with the profiling tools.
      */
     static EngineSettings engineSettings() {
         return EngineSettings.live(BenchRules.load(), ClockScale.REAL, Duration.ofDays(400)).withStateCache(
                 Integer.getInteger("bench.stateCacheUsers", EngineSettings.DEFAULT_STATE_CACHE_USERS),
-                Integer.getInteger("bench.stateCachePendingWrites", EngineSettings.DEFAULT_STATE_CACHE_PENDING_WRITES));
+                Integer.getInteger("bench.stateCachePendingWrites", EngineSettings.DEFAULT_STATE_CACHE_PENDING_WRITES))
+                .withLiveInput(duration("bench.maxEventDelay", TimeMode.Live.DEFAULT_MAX_EVENT_DELAY),
+                        duration("bench.inputProbeInterval", TimeMode.Live.DEFAULT_INPUT_PROBE_INTERVAL));
+    }
+
+    /** {@code -Dbench.maxEventDelay=2s}, {@code -Dbench.inputProbeInterval=5ms}: the live input's settings. */
+    private static Duration duration(String property, Duration fallback) {
+        String value = System.getProperty(property);
+        return value == null ? fallback : io.nudgeflow.domain.Durations.parse(value);
     }
 
     /** @param out for Nudgeflow, the engagement-triggers topic; its other outputs get suffixed names */
