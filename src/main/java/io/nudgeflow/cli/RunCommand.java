@@ -80,8 +80,8 @@ public final class RunCommand implements Callable<Integer> {
     Duration maxEventDelay;
 
     @Option(names = "--input-probe-interval", defaultValue = "10ms", converter = DurationConverter.class,
-            description = "How often each source reader asks Kafka for its partitions' end offsets to learn it has read "
-                    + "everything; on a quiet stream deadlines fire up to this much late (default: ${DEFAULT-VALUE}).")
+            description = "How often each TaskManager asks Kafka for the end offsets of its source readers' partitions, to "
+                    + "learn they have read everything; on a quiet stream deadlines fire up to this much late (default: ${DEFAULT-VALUE}).")
     Duration inputProbeInterval;
 
     @Option(names = "--buffer-timeout", defaultValue = "5ms", converter = DurationConverter.class, description = "Network buffer flush interval; lower means less latency (default: ${DEFAULT-VALUE}).")

@@ -24,18 +24,21 @@ final class InputTimeReader implements SourceReader<RawEvent, KafkaPartitionSpli
     private final SourceReader<RawEvent, KafkaPartitionSplit> kafka;
     private final ClockScale clock;
     private final InputProgress progress;
-    private final ProbeLoop probe;
+    private final Map<String, String> probeClientProperties;
+    private final long probeIntervalNanos;
+    private ProbeLoop.Registration probe;
     private volatile boolean watermarkDue;
     private volatile CompletableFuture<Void> tick = new CompletableFuture<>();
     private TrackingOutput tracking;
     private long emitted = Long.MIN_VALUE;
 
     InputTimeReader(SourceReader<RawEvent, KafkaPartitionSplit> kafka, Map<String, String> probeClientProperties,
-            ClockScale clock, long maxEventDelayMs, long probeIntervalNanos, String probeThreadName) {
+            ClockScale clock, long maxEventDelayMs, long probeIntervalNanos) {
         this.kafka = kafka;
         this.clock = clock;
         this.progress = new InputProgress(maxEventDelayMs);
-        this.probe = new ProbeLoop(probeThreadName, probeClientProperties, progress, clock, probeIntervalNanos, this::onTick);
+        this.probeClientProperties = probeClientProperties;
+        this.probeIntervalNanos = probeIntervalNanos;
     }
 
     /** On the probe's thread: the next poll emits the watermark; a reader waiting for records wakes up for it. */
@@ -49,7 +52,7 @@ final class InputTimeReader implements SourceReader<RawEvent, KafkaPartitionSpli
     @Override
     public void start() {
         kafka.start();
-        probe.start();
+        probe = ProbeLoop.register(probeClientProperties, clock, probeIntervalNanos, progress, this::onTick);
     }
 
     @Override
@@ -117,7 +120,9 @@ final class InputTimeReader implements SourceReader<RawEvent, KafkaPartitionSpli
     @Override
     public void close() throws Exception {
         try {
-            probe.close();
+            if (probe != null) {
+                probe.close();
+            }
         } finally {
             kafka.close();
         }

@@ -52,7 +52,7 @@ public final class InputTimeSource
     @Override
     public SourceReader<RawEvent, KafkaPartitionSplit> createReader(SourceReaderContext context) throws Exception {
         return new InputTimeReader(kafka.createReader(context), probeClientProperties, clock,
-                maxEventDelay.toMillis(), probeInterval.toNanos(), "nudgeflow-input-probe-" + context.getIndexOfSubtask());
+                maxEventDelay.toMillis(), probeInterval.toNanos());
     }
 
     @Override

@@ -15,9 +15,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /** Produces events to user-events (Avro single-object, keyed by user) as a population of devices would. */
 final class Feeder implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
+    private final String bootstrapServers;
     private final String topic;
 
     Feeder(String bootstrapServers, String topic) {
+        this.bootstrapServers = bootstrapServers;
         this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers, "linger.ms", 0, "acks", "all"),
                 new ByteArraySerializer(), new ByteArraySerializer());
         this.topic = topic;
@@ -31,7 +33,21 @@ final class Feeder implements AutoCloseable {
         }
         producer.flush();
         for (java.util.concurrent.Future<?> f : sent) {
-            f.get(); // a failed send fails the test, it is not lost silently
+            try {
+                f.get(); // a failed send fails the test, it is not lost silently
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new AssertionError("could not produce to " + topic + "; the broker says " + partitions(), e);
+            }
+        }
+    }
+
+    /** Where the topic's partitions are led from, as the broker sees it now: for a failed send's message. */
+    private String partitions() {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                "bootstrap.servers", bootstrapServers, "default.api.timeout.ms", 10_000))) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(15, TimeUnit.SECONDS).get(topic).partitions().toString();
+        } catch (Exception e) {
+            return "nothing (" + e + ")";
         }
     }
 

@@ -65,6 +65,15 @@ class LiveEqualsReplayITCase {
         kafka.close();
     }
 
+    @org.junit.jupiter.api.AfterEach
+    void theInputProbeStopsWithTheJob() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("nudgeflow-input-probe"))) {
+            assertThat(System.nanoTime()).as("the probe thread ends once no job reads").isLessThan(deadline);
+            java.util.concurrent.TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+
     @ParameterizedTest(name = "parallelism {0}")
     @ValueSource(ints = {1, 2})
     void caughtUpWithEventsArrivingInRealTime(int parallelism, @TempDir Path dir, @InjectMiniCluster MiniCluster cluster)

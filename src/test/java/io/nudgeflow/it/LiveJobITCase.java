@@ -150,6 +150,45 @@ class LiveJobITCase {
                 .isEqualTo(decode(() -> Trigger.getDecoder().decode(triggerRecord.value())).getUserId());
     }
 
+    /**
+     * A producer that writes in transactions leaves a commit marker after its records: the source never
+     * hands on a record at that offset, so "read up to the end offset" must look past markers, or the job's
+     * time would stand still on a quiet stream after such a producer.
+     */
+    @Test
+    void deadlinesFireOnAQuietStreamAfterATransactionalProducer(@TempDir Path dir,
+            @org.apache.flink.test.junit5.InjectMiniCluster org.apache.flink.runtime.minicluster.MiniCluster cluster)
+            throws Exception {
+        String suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
+        Topics topics = new Topics(Topics.USER_EVENTS + suffix, Topics.ENGAGEMENT_TRIGGERS + suffix,
+                Topics.SEGMENT_CHANGES + suffix, Topics.SUPPRESSED_TRIGGERS + suffix, Topics.USER_EVENTS_DLQ + suffix);
+        kafka.createTopics(1, topics.all());
+        KafkaSettings settings = KafkaSettings.atLeastOnce(kafka.bootstrapServers(), "it" + suffix, topics);
+        io.nudgeflow.domain.RuleSet rules = RuleSetParser.parse("""
+                version: it-tx
+                active_events: [lesson_completed]
+                onboarding: {checklist: [lesson_completed]}
+                guardrails: {quiet_hours: off}
+                rules:
+                  - {id: inactive_2s, kind: REENGAGEMENT, type: inactivity, after: 2s}
+                """, "tx.yaml");
+        try (LiveRun job = LiveRun.start(cluster, settings, EngineSettings.live(rules, ClockScale.REAL, null), 1, dir, null, 0);
+                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                        "transactional.id", "it-upstream" + suffix), new ByteArraySerializer(), new ByteArraySerializer())) {
+            Instant lesson = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            producer.initTransactions();
+            producer.beginTransaction();
+            send(producer, topics, event("tx-1", "upstream-user", "lesson_completed", lesson));
+            producer.commitTransaction();
+
+            job.awaitJobTime(lesson.plusSeconds(2).toEpochMilli(), Duration.ofSeconds(60));
+            job.flush();
+            assertThat(Outputs.ofTopics(kafka.bootstrapServers(), topics).triggers())
+                    .extracting(Outputs.TriggerOut::ruleId, Outputs.TriggerOut::fireTime)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("inactive_2s", lesson.plusSeconds(2)));
+        }
+    }
+
     /** A fixed-offset zone in which {@code instant} is between 11:30 and 12:30 local time. */
     private static String middayZoneAt(Instant instant) {
         int utcHour = instant.atZone(java.time.ZoneOffset.UTC).getHour();
