@@ -24,6 +24,8 @@ final class EndOffsetProbe implements AutoCloseable {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
     /** One fetch to see whether the records past a stalled reader's position are data or only transaction markers. */
     private static final Duration MARKER_CHECK = Duration.ofMillis(20);
+    /** Rounds without progress before a stalled reader's gap is checked for markers. */
+    static final int ROUNDS_BEFORE_MARKER_CHECK = 3;
 
     private final KafkaConsumer<byte[], byte[]> consumer;
 
@@ -37,6 +39,7 @@ final class EndOffsetProbe implements AutoCloseable {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "1024");
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "nudgeflow-input-probe");
+        props.put(ConsumerConfig.ENABLE_METRICS_PUSH_CONFIG, "false"); // no client telemetry from a probe
         consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -55,12 +58,15 @@ final class EndOffsetProbe implements AutoCloseable {
                 continue;
             }
             long dataEnd = end;
-            // Nothing read since the last round although the log goes further: a reader held up by the job
-            // (then data follows) or the end of a transactional producer's log (then only markers follow).
-            if (position < end && position == split.positionAtLastProbe && !hasData(split.partition, position, end)) {
+            split.roundsWithoutProgress = position == split.positionAtLastProbe ? split.roundsWithoutProgress + 1 : 0;
+            split.positionAtLastProbe = position;
+            // Nothing read for a few rounds although the log goes further: a reader held up by the job (then
+            // data follows) or the end of a transactional producer's log (then only markers follow). A reader
+            // held up for a round or two (a checkpoint, a GC pause) is common under load; not worth a fetch.
+            if (position < end && split.roundsWithoutProgress >= ROUNDS_BEFORE_MARKER_CHECK
+                    && !hasData(split.partition, position, end)) {
                 dataEnd = position;
             }
-            split.positionAtLastProbe = position;
             split.probed(new ProbeResult(sentAt, dataEnd));
         }
     }

@@ -41,8 +41,9 @@ public final class SplitProgress {
      * the event times, a Kafka latency late.
      */
     private final java.util.ArrayDeque<ProbeResult> pending = new java.util.ArrayDeque<>();
-    /** The position the previous probe saw; probe thread only. */
+    /** The position the previous probe saw, and for how many rounds it has not moved; probe thread only. */
     long positionAtLastProbe = Long.MIN_VALUE;
+    int roundsWithoutProgress;
 
     SplitProgress(String splitId, TopicPartition partition, long startingOffset) {
         this.splitId = splitId;

@@ -8,14 +8,12 @@ import io.nudgeflow.domain.RuleSet;
 import io.nudgeflow.embedded.EmbeddedKafka;
 import io.nudgeflow.flink.EngineSettings;
 import io.nudgeflow.io.KafkaSettings;
-import io.nudgeflow.io.Topics;
 import io.nudgeflow.rules.RuleSetParser;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -301,11 +299,7 @@ class LiveEqualsReplayITCase {
     }
 
     private static KafkaSettings freshTopics() {
-        String suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
-        Topics topics = new Topics(Topics.USER_EVENTS + suffix, Topics.ENGAGEMENT_TRIGGERS + suffix,
-                Topics.SEGMENT_CHANGES + suffix, Topics.SUPPRESSED_TRIGGERS + suffix, Topics.USER_EVENTS_DLQ + suffix);
-        kafka.createTopics(2, topics.all());
-        return KafkaSettings.atLeastOnce(kafka.bootstrapServers(), "it" + suffix, topics);
+        return TestTopics.fresh(kafka, 2);
     }
 
     private static void sendInTime(Feeder feeder, List<Population.Scheduled> events) {

@@ -25,7 +25,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -63,10 +62,8 @@ class LiveJobITCase {
 
     @Test
     void avroEventsFlowThroughTheEngineToEveryTopicAndDeadlinesFireOnAQuietStream(@TempDir Path rocksDir) throws Exception {
-        String suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
-        Topics topics = new Topics(Topics.USER_EVENTS + suffix, Topics.ENGAGEMENT_TRIGGERS + suffix,
-                Topics.SEGMENT_CHANGES + suffix, Topics.SUPPRESSED_TRIGGERS + suffix, Topics.USER_EVENTS_DLQ + suffix);
-        kafka.createTopics(2, topics.all());
+        KafkaSettings kafkaSettings = TestTopics.fresh(kafka, 2);
+        Topics topics = kafkaSettings.topics();
 
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         // the lesson's 24 h deadline comes 15 s from now by the wall clock, with no event after it; the user
@@ -90,7 +87,7 @@ class LiveJobITCase {
                 "rocksdb", Duration.ofSeconds(2), null, Duration.ofMillis(5),
                 Map.of("restart-strategy.type", "none", "state.backend.rocksdb.localdir", rocksDir.toString())));
         env.setParallelism(2);
-        LiveJob.build(env, KafkaSettings.atLeastOnce(kafka.bootstrapServers(), "it" + suffix, topics),
+        LiveJob.build(env, kafkaSettings,
                 EngineSettings.live(RuleSetParser.loadDefault(), ClockScale.REAL, Duration.ofDays(400)), false);
         JobClient job = env.executeAsync("nudgeflow-it");
 
@@ -98,16 +95,16 @@ class LiveJobITCase {
         List<Trigger> triggers = new ArrayList<>();
         List<SegmentChange> segments = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                "group.id", "it-reader" + suffix, "auto.offset.reset", "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                "group.id", "it-reader-" + kafkaSettings.groupId(), "auto.offset.reset", "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topics.engagementTriggers(), topics.segmentChanges(), topics.deadLetters()));
             pollUntil(consumer, records, Duration.ofSeconds(90), () -> {
                 triggers.clear();
                 segments.clear();
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     if (r.topic().equals(topics.engagementTriggers())) {
-                        triggers.add(decode(() -> Trigger.getDecoder().decode(r.value())));
+                        triggers.add(Outputs.decode(() -> Trigger.getDecoder().decode(r.value())));
                     } else if (r.topic().equals(topics.segmentChanges())) {
-                        segments.add(decode(() -> SegmentChange.getDecoder().decode(r.value())));
+                        segments.add(Outputs.decode(() -> SegmentChange.getDecoder().decode(r.value())));
                     }
                 }
                 return triggers.stream().anyMatch(t -> t.getRuleId().equals("inactive_24h"))
@@ -147,7 +144,7 @@ class LiveJobITCase {
         ConsumerRecord<byte[], byte[]> triggerRecord = records.stream()
                 .filter(r -> r.topic().equals(topics.engagementTriggers())).findFirst().orElseThrow();
         assertThat(new String(triggerRecord.key(), StandardCharsets.UTF_8))
-                .isEqualTo(decode(() -> Trigger.getDecoder().decode(triggerRecord.value())).getUserId());
+                .isEqualTo(Outputs.decode(() -> Trigger.getDecoder().decode(triggerRecord.value())).getUserId());
     }
 
     /**
@@ -159,11 +156,8 @@ class LiveJobITCase {
     void deadlinesFireOnAQuietStreamAfterATransactionalProducer(@TempDir Path dir,
             @org.apache.flink.test.junit5.InjectMiniCluster org.apache.flink.runtime.minicluster.MiniCluster cluster)
             throws Exception {
-        String suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
-        Topics topics = new Topics(Topics.USER_EVENTS + suffix, Topics.ENGAGEMENT_TRIGGERS + suffix,
-                Topics.SEGMENT_CHANGES + suffix, Topics.SUPPRESSED_TRIGGERS + suffix, Topics.USER_EVENTS_DLQ + suffix);
-        kafka.createTopics(1, topics.all());
-        KafkaSettings settings = KafkaSettings.atLeastOnce(kafka.bootstrapServers(), "it" + suffix, topics);
+        KafkaSettings settings = TestTopics.fresh(kafka, 1);
+        Topics topics = settings.topics();
         io.nudgeflow.domain.RuleSet rules = RuleSetParser.parse("""
                 version: it-tx
                 active_events: [lesson_completed]
@@ -174,7 +168,7 @@ class LiveJobITCase {
                 """, "tx.yaml");
         try (LiveRun job = LiveRun.start(cluster, settings, EngineSettings.live(rules, ClockScale.REAL, null), 1, dir, null, 0);
                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                        "transactional.id", "it-upstream" + suffix), new ByteArraySerializer(), new ByteArraySerializer())) {
+                        "transactional.id", "it-upstream-" + settings.groupId()), new ByteArraySerializer(), new ByteArraySerializer())) {
             Instant lesson = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             producer.initTransactions();
             producer.beginTransaction();
@@ -221,17 +215,5 @@ class LiveJobITCase {
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
-    }
-
-    private interface Decoding<T> {
-        T decode() throws Exception;
-    }
-
-    private static <T> T decode(Decoding<T> decoding) {
-        try {
-            return decoding.decode();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 }

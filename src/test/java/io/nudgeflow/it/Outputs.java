@@ -116,11 +116,12 @@ record Outputs(List<TriggerOut> triggers, List<SegmentOut> segments) {
         return v == null || v.isNull() ? null : v.asText();
     }
 
-    private interface Decoding<T> {
+    interface Decoding<T> {
         T decode() throws Exception;
     }
 
-    private static <T> T decode(Decoding<T> decoding) {
+    /** A record of ours that does not decode fails the test. */
+    static <T> T decode(Decoding<T> decoding) {
         try {
             return decoding.decode();
         } catch (Exception e) {

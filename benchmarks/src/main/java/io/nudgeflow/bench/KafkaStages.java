@@ -121,7 +121,8 @@ final class KafkaStages {
                     OpenLoopProducer producer = new OpenLoopProducer(kafka.bootstrapServers())) {
                 Thread reader = new Thread(consumer, "latency-consumer");
                 reader.start();
-                consumer.measureFromNanos = System.nanoTime() + (long) (settings.warmupSeconds() * 1e9);
+                consumer.warmupFromNanos = System.nanoTime();
+                consumer.measureFromNanos = consumer.warmupFromNanos + (long) (settings.warmupSeconds() * 1e9);
                 producer.run(new Workload(settings.users(), settings.probeShare(), rate), in, rate,
                         settings.warmupSeconds() + settings.measureSeconds());
                 awaitQuiet(consumer);
@@ -131,6 +132,7 @@ final class KafkaStages {
                 System.out.printf("  latency %-18s @%,7d/s  p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  (%,d samples)%n",
                         kind, rate, consumer.micros.getValueAtPercentile(50) / 1e3, consumer.micros.getValueAtPercentile(99) / 1e3,
                         consumer.micros.getValueAtPercentile(99.9) / 1e3, consumer.micros.getTotalCount());
+                System.out.println("    worst latency (ms) in each second of the warm-up: " + consumer.worstPerWarmupSecond());
                 System.out.println("    worst latency (ms) in each second measured: " + consumer.worstPerSecond());
             } finally {
                 if (job != null) {

@@ -24,6 +24,9 @@ final class LatencyConsumer implements Runnable, AutoCloseable {
     volatile long received;
     /** The worst latency (µs) among records sent in each second of the measurement: where the tail comes from. */
     private final long[] worstBySecond = new long[3600];
+    /** The same for the warm-up: a start-up backlog, or a stall that outlasts it, shows there. */
+    private final long[] worstByWarmupSecond = new long[3600];
+    volatile long warmupFromNanos = Long.MAX_VALUE;
     private volatile boolean stopped;
 
     private LatencyConsumer(String bootstrap, String topic, ToLongFunction<byte[]> sentNanos) {
@@ -76,17 +79,28 @@ final class LatencyConsumer implements Runnable, AutoCloseable {
             micros.recordValue(latency);
             int second = (int) Math.min(worstBySecond.length - 1, (sent - measureFromNanos) / 1_000_000_000L);
             worstBySecond[second] = Math.max(worstBySecond[second], latency);
+        } else if (sent >= warmupFromNanos) {
+            int second = (int) Math.min(worstByWarmupSecond.length - 1, (sent - warmupFromNanos) / 1_000_000_000L);
+            worstByWarmupSecond[second] = Math.max(worstByWarmupSecond[second], Math.max(0, (now - sent) / 1000));
         }
     }
 
     String worstPerSecond() {
-        int last = worstBySecond.length - 1;
-        while (last > 0 && worstBySecond[last] == 0) {
+        return perSecond(worstBySecond);
+    }
+
+    String worstPerWarmupSecond() {
+        return perSecond(worstByWarmupSecond);
+    }
+
+    private static String perSecond(long[] worst) {
+        int last = worst.length - 1;
+        while (last > 0 && worst[last] == 0) {
             last--;
         }
         StringBuilder s = new StringBuilder();
         for (int i = 0; i <= last; i++) {
-            s.append(i == 0 ? "" : " ").append(worstBySecond[i] / 1000);
+            s.append(i == 0 ? "" : " ").append(worst[i] / 1000);
         }
         return s.toString();
     }
