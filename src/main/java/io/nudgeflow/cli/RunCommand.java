@@ -79,7 +79,7 @@ public final class RunCommand implements Callable<Integer> {
                     + "batches); every deadline fires that much later (default: ${DEFAULT-VALUE}).")
     Duration maxEventDelay;
 
-    @Option(names = "--input-probe-interval", defaultValue = "10ms", converter = DurationConverter.class,
+    @Option(names = "--input-probe-interval", defaultValue = "5ms", converter = DurationConverter.class,
             description = "How often each TaskManager asks Kafka for the end offsets of its source readers' partitions, to "
                     + "learn they have read everything; on a quiet stream deadlines fire up to this much late (default: ${DEFAULT-VALUE}).")
     Duration inputProbeInterval;

@@ -51,7 +51,7 @@ public sealed interface TimeMode extends Serializable {
      */
     record Live(ClockScale clock, Duration maxEventDelay, Duration inputProbeInterval) implements TimeMode {
         public static final Duration DEFAULT_MAX_EVENT_DELAY = Duration.ZERO;
-        public static final Duration DEFAULT_INPUT_PROBE_INTERVAL = Duration.ofMillis(10);
+        public static final Duration DEFAULT_INPUT_PROBE_INTERVAL = Duration.ofMillis(5);
 
         public Live {
             if (maxEventDelay.isNegative() || inputProbeInterval.isNegative() || inputProbeInterval.isZero()) {

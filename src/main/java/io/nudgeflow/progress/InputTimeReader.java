@@ -15,9 +15,10 @@ import org.apache.flink.core.io.InputStatus;
 
 /**
  * The Kafka source's reader, watching what it hands on: each record moves its partition's
- * {@link SplitProgress}; on every tick of the {@link ProbeLoop} the reader's thread emits the watermark of
- * {@link InputProgress} (only when it moved on). The watermark goes out ahead of the records of the same
- * poll, so a record behind it is one that reached Kafka late.
+ * {@link SplitProgress}; on every tick of the {@link ProbeLoop}, and as soon as a record moves a partition's
+ * time on (at most once a millisecond), the reader's thread emits the watermark of {@link InputProgress}
+ * (only when it moved on). The watermark goes out ahead of the records of the same poll, so a record behind
+ * it is one that reached Kafka late.
  */
 final class InputTimeReader implements SourceReader<RawEvent, KafkaPartitionSplit> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InputTimeReader.class);
@@ -31,6 +32,14 @@ final class InputTimeReader implements SourceReader<RawEvent, KafkaPartitionSpli
     private volatile CompletableFuture<Void> tick = new CompletableFuture<>();
     private TrackingOutput tracking;
     private long emitted = Long.MIN_VALUE;
+    /**
+     * A record moved a partition's time on since the last watermark. Under load, waiting for the next tick
+     * would hold every deadline up to a probe interval behind the events read.
+     */
+    private boolean progressed;
+    private long lastWatermarkNanos;
+    /** Watermarks cross the network to every engine subtask: not more often than this. */
+    private static final long MIN_WATERMARK_GAP_NANOS = 1_000_000;
 
     InputTimeReader(SourceReader<RawEvent, KafkaPartitionSplit> kafka, Map<String, String> probeClientProperties,
             ClockScale clock, long maxEventDelayMs, long probeIntervalNanos) {
@@ -60,8 +69,10 @@ final class InputTimeReader implements SourceReader<RawEvent, KafkaPartitionSpli
         if (tracking == null || tracking.main != output) {
             tracking = new TrackingOutput(output);
         }
-        if (watermarkDue) {
+        if (watermarkDue || progressed && System.nanoTime() - lastWatermarkNanos >= MIN_WATERMARK_GAP_NANOS) {
             watermarkDue = false;
+            progressed = false;
+            lastWatermarkNanos = System.nanoTime();
             long watermark = progress.watermark(clock.toSim(System.currentTimeMillis()));
             if (LOG.isTraceEnabled()) {
                 LOG.trace("watermark {} from {}", watermark, progress);
@@ -168,7 +179,7 @@ final class InputTimeReader implements SourceReader<RawEvent, KafkaPartitionSpli
                 // the Kafka reader only reads splits it was given through addSplits, which registers them
                 throw new IllegalStateException("Records of split " + splitId + " that was never assigned");
             }
-            return new SplitOutput(main.createOutputForSplit(splitId), split);
+            return new SplitOutput(main.createOutputForSplit(splitId), split, InputTimeReader.this);
         }
 
         @Override
@@ -181,22 +192,30 @@ final class InputTimeReader implements SourceReader<RawEvent, KafkaPartitionSpli
     private static final class SplitOutput implements SourceOutput<RawEvent> {
         private final SourceOutput<RawEvent> output;
         private final SplitProgress split;
+        private final InputTimeReader reader;
 
-        SplitOutput(SourceOutput<RawEvent> output, SplitProgress split) {
+        SplitOutput(SourceOutput<RawEvent> output, SplitProgress split, InputTimeReader reader) {
             this.output = output;
             this.split = split;
+            this.reader = reader;
         }
 
         @Override
         public void collect(RawEvent record) {
             output.collect(record);
-            split.read(record.offset, timeOf(record));
+            read(record);
         }
 
         @Override
         public void collect(RawEvent record, long timestamp) {
             output.collect(record, timestamp);
-            split.read(record.offset, timeOf(record));
+            read(record);
+        }
+
+        private void read(RawEvent record) {
+            if (split.read(record.offset, timeOf(record))) {
+                reader.progressed = true;
+            }
         }
 
         private static long timeOf(RawEvent record) {

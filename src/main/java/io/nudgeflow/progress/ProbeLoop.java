@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 final class ProbeLoop {
     private static final Logger LOG = LoggerFactory.getLogger(ProbeLoop.class);
     private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** A round slower than this holds deadlines back noticeably: logged at DEBUG. */
+    private static final long SLOW_ROUND_MS = 100;
     /** Static per class loader, so per job: Flink gives each job's code a class loader of its own. */
     private static final Map<Key, ProbeLoop> RUNNING = new HashMap<>();
 
@@ -96,8 +98,13 @@ final class ProbeLoop {
                     splits.addAll(reader.progress().splitsToProbe());
                 }
                 if (!splits.isEmpty()) {
+                    long started = System.nanoTime();
                     try {
                         endOffsets.probe(splits, key.clock().toSim(System.currentTimeMillis()));
+                        long tookMs = (System.nanoTime() - started) / 1_000_000;
+                        if (tookMs >= SLOW_ROUND_MS) {
+                            LOG.debug("A probe round took {} ms: deadlines waited that long", tookMs);
+                        }
                     } catch (RuntimeException e) {
                         if (!running) {
                             return;

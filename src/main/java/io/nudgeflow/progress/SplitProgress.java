@@ -41,6 +41,8 @@ public final class SplitProgress {
      * the event times, a Kafka latency late.
      */
     private final java.util.ArrayDeque<ProbeResult> pending = new java.util.ArrayDeque<>();
+    /** The end offset of the oldest answer waiting, else MAX_VALUE: the reader checks it on every record. */
+    private volatile long oldestPendingEnd = Long.MAX_VALUE;
     /** The position the previous probe saw, and for how many rounds it has not moved; probe thread only. */
     long positionAtLastProbe = Long.MIN_VALUE;
     int roundsWithoutProgress;
@@ -55,12 +57,17 @@ public final class SplitProgress {
      * The reader handed on the record at {@code offset}; {@code eventTime} is its valid event's time, or
      * {@link #NONE} for a record that goes to the dead letters. A release store: the probe's thread reads the
      * position while this thread goes on, and a plain x86 store costs nothing more.
+     *
+     * @return whether the partition's time may have moved on: a newer event time, or the end a probe named reached
      */
-    public void read(long offset, long eventTime) {
+    public boolean read(long offset, long eventTime) {
         NEXT_OFFSET.setRelease(this, offset + 1);
+        boolean moved = offset + 1 >= oldestPendingEnd; // caught up with a probe's answer
         if (eventTime > newestEventTime) {
             newestEventTime = eventTime;
+            moved = true;
         }
+        return moved;
     }
 
     long nextOffset() {
@@ -81,6 +88,7 @@ public final class SplitProgress {
                 pending.pollFirst();
             }
             pending.addLast(result);
+            oldestPendingEnd = pending.peekFirst().endOffset();
         }
     }
 
@@ -100,6 +108,7 @@ public final class SplitProgress {
                 }
                 long reached = caughtUpAt;
                 pending.removeIf(p -> p.sentAt() <= reached); // answered, or older than one that is
+                oldestPendingEnd = pending.isEmpty() ? Long.MAX_VALUE : pending.peekFirst().endOffset();
             }
         }
         return Math.max(newestEventTime, caughtUpAt);

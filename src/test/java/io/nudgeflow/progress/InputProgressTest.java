@@ -78,6 +78,19 @@ class InputProgressTest {
         assertThat(progress.watermark(T)).isEqualTo(T - 20 - 1);
     }
 
+    /** Under load the reader emits a watermark as soon as a record may move it, not only at the probe's tick. */
+    @Test
+    void aRecordSaysWhenItMayMoveThePartitionsTime() {
+        SplitProgress split = new InputProgress(0).add("p0", P0, 0);
+
+        assertThat(split.read(0, T - 50)).as("a newer event time").isTrue();
+        assertThat(split.read(1, T - 60)).as("an older one").isFalse();
+        assertThat(split.read(2, SplitProgress.NONE)).as("a dead letter").isFalse();
+        split.probed(new ProbeResult(T - 10, 5));
+        assertThat(split.read(3, T - 70)).as("short of the end a probe named").isFalse();
+        assertThat(split.read(4, T - 70)).as("reaching it: caught up as of the probe").isTrue();
+    }
+
     @Test
     void neverAheadOfTheWallClockThoughAnEventSaysItIsLater() {
         InputProgress progress = new InputProgress(0);

@@ -169,6 +169,8 @@ final class KafkaStages {
         Histogram arrival = new Histogram(3_600_000L, 3);
         Histogram emitted = new Histogram(3_600_000L, 3);
         long lead = 5_000;
+        long firstDeadline = System.currentTimeMillis() + lead;
+        long[] worstBySecond = new long[(int) settings.deadlineSeconds() + 10];
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(out);
                 OpenLoopProducer background = new OpenLoopProducer(kafka.bootstrapServers());
                 OpenLoopProducer seeds = new OpenLoopProducer(kafka.bootstrapServers())) {
@@ -182,7 +184,7 @@ final class KafkaStages {
             long next = System.nanoTime();
             for (int i = 0; i < settings.deadlineSeeds(); i++) {
                 while (System.nanoTime() < next) {
-                    drain(consumer, arrival, emitted);
+                    drain(consumer, arrival, emitted, firstDeadline, worstBySecond);
                 }
                 next += gapNanos;
                 // active 24 h ago minus `lead`: the inactivity deadline comes `lead` ms from now, by the wall clock
@@ -192,7 +194,7 @@ final class KafkaStages {
             seeds.flush();
             long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lead + 4_000);
             while (System.nanoTime() < until && arrival.getTotalCount() < 2L * settings.deadlineSeeds()) {
-                drain(consumer, arrival, emitted);
+                drain(consumer, arrival, emitted, firstDeadline, worstBySecond);
             }
             if (backgroundRate > 0) {
                 load.join();
@@ -204,12 +206,15 @@ final class KafkaStages {
                 + "emitted_at p50 %d ms p99 %d ms (%,d deadlines)%n", backgroundRate,
                 arrival.getValueAtPercentile(50), arrival.getValueAtPercentile(99), arrival.getMaxValue(),
                 emitted.getValueAtPercentile(50), emitted.getValueAtPercentile(99), arrival.getTotalCount());
+        System.out.println("    worst lateness (ms) of the deadlines in each second: " + LatencyConsumer.perSecond(worstBySecond, 1));
         return new DeadlineResult(arrival, emitted, 2L * settings.deadlineSeeds());
     }
 
     record DeadlineResult(Histogram arrivalMillis, Histogram emittedMillis, long expected) {}
 
-    private static void drain(KafkaConsumer<byte[], byte[]> consumer, Histogram arrival, Histogram emitted) {
+    /** @param worstBySecond the worst arrival lateness among the deadlines of each second from {@code firstDeadline} */
+    private static void drain(KafkaConsumer<byte[], byte[]> consumer, Histogram arrival, Histogram emitted,
+            long firstDeadline, long[] worstBySecond) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(5))) {
             long now = System.currentTimeMillis();
             var t = LatencyConsumer.decodeTrigger(r.value());
@@ -217,6 +222,8 @@ final class KafkaStages {
                     && (t.getRuleId().equals("inactive_24h") || t.getRuleId().equals("onboarding_stalled"))) {
                 long fire = t.getFireTime().toEpochMilli();
                 arrival.recordValue(Math.max(0, now - fire));
+                int second = (int) Math.max(0, Math.min(worstBySecond.length - 1, (fire - firstDeadline) / 1000));
+                worstBySecond[second] = Math.max(worstBySecond[second], now - fire);
                 emitted.recordValue(Math.max(0, t.getEmittedAt().toEpochMilli() - fire));
             }
         }

@@ -86,21 +86,22 @@ final class LatencyConsumer implements Runnable, AutoCloseable {
     }
 
     String worstPerSecond() {
-        return perSecond(worstBySecond);
+        return perSecond(worstBySecond, 1000);
     }
 
     String worstPerWarmupSecond() {
-        return perSecond(worstByWarmupSecond);
+        return perSecond(worstByWarmupSecond, 1000);
     }
 
-    private static String perSecond(long[] worst) {
+    /** The worst values in milliseconds, trailing empty seconds left out; {@code unitsPerMilli}: 1000 for µs. */
+    static String perSecond(long[] worst, long unitsPerMilli) {
         int last = worst.length - 1;
         while (last > 0 && worst[last] == 0) {
             last--;
         }
         StringBuilder s = new StringBuilder();
         for (int i = 0; i <= last; i++) {
-            s.append(i == 0 ? "" : " ").append(worst[i] / 1000);
+            s.append(i == 0 ? "" : " ").append(worst[i] / unitsPerMilli);
         }
         return s.toString();
     }
