@@ -18,6 +18,12 @@ public interface EngineOutput {
      */
     default void lateAfterDeadline(Event event) {}
 
+    /**
+     * The user's remembered event ids reached their hard bound ({@code RecentIds.MAX} within the dedup window):
+     * the oldest was forgotten to remember this event's.
+     */
+    default void recentIdForgotten(Event event) {}
+
     /** The user asked to be forgotten: all of their state is gone. */
     default void erased(Event event) {}
 }

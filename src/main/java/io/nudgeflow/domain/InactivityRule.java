@@ -31,6 +31,7 @@ public record InactivityRule(RuleHeader header, Duration after) implements Rule 
 
     @Override
     public boolean cancels(DeferredTrigger deferred, EventFacts facts, UserState user, RuleSet rules) {
-        return facts.active() && facts.withinTolerance();
+        // activity after the one it counted from: the user was not inactive for that long after all
+        return facts.active() && facts.withinTolerance() && facts.event().time() > deferred.dueAt() - after.toMillis();
     }
 }

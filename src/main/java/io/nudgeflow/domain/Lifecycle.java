@@ -28,19 +28,17 @@ final class Lifecycle {
         if (s.checklistDone != rules.onboarding().completeMask()) {
             return Stage.NEW;
         }
-        if (inactiveFor >= l.atRiskAfter().toMillis() && wasEngaged(previous)) {
-            return Stage.AT_RISK;
-        }
         int days = activeDaysAt(s, at, l);
-        if (days >= l.highlyActiveMinActiveDays()) {
-            return Stage.HIGHLY_ACTIVE;
-        }
-        if (days >= l.activeMinActiveDays()) {
-            return Stage.ACTIVE;
-        }
         // Onboarding needs active events, and a week without one is DORMANT, so an onboarded user
         // below the CASUAL minimum only happens with unusual thresholds: CASUAL is the floor.
-        return Stage.CASUAL;
+        Stage activity = days >= l.highlyActiveMinActiveDays() ? Stage.HIGHLY_ACTIVE
+                : days >= l.activeMinActiveDays() ? Stage.ACTIVE : Stage.CASUAL;
+        // when RETURNING ends, the 72 h rule applies to the stage activity gives (SPEC 6)
+        boolean engaged = wasEngaged(previous) || previous == Stage.RETURNING && activity != Stage.CASUAL;
+        if (inactiveFor >= l.atRiskAfter().toMillis() && engaged) {
+            return Stage.AT_RISK;
+        }
+        return activity;
     }
 
     /** Why the stage changed, for {@code SegmentChange.reason}. */

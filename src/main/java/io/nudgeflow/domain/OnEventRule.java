@@ -36,6 +36,6 @@ public record OnEventRule(RuleHeader header, String event, List<String> cancelOn
 
     @Override
     public boolean cancels(DeferredTrigger deferred, EventFacts facts, UserState user, RuleSet rules) {
-        return cancelOn.contains(facts.event().type());
+        return cancelOn.contains(facts.event().type()) && facts.event().time() >= deferred.dueAt();
     }
 }

@@ -78,7 +78,7 @@ public final class UserEngine {
         UserState s;
         if (existing == null) {
             s = UserState.firstSighting(event);
-        } else if (existing.seenRecently(idHash)) {
+        } else if (existing.seenRecently(idHash, dedupWindowMs)) {
             out.duplicateIgnored(event);
             return existing;
         } else {
@@ -91,23 +91,31 @@ public final class UserEngine {
             // the event wins the tie (a lesson at exactly last lesson + 24 h is not "24 h inactive").
             advanceTo(s, event.userId(), event.time() - 1, wallNow, out);
         }
-        long now = Math.max(event.time(), s.clock);
 
         boolean withinTolerance = event.time() >= s.newestEventTime - lateToleranceMs;
         if (!withinTolerance) {
             out.lateBeyondTolerance(event);
         }
-        if (event.time() >= s.newestEventTime) {
-            s.newestEventTime = event.time();
-            if (event.zone() != null) {
-                s.zone = event.zone();
-            }
+        s.newestEventTime = Math.max(s.newestEventTime, event.time());
+        // SPEC 2 and 5: the zone and the consent of the newest event by event time, however late others come
+        if (event.zone() != null && event.time() >= s.zoneTime) {
+            s.zone = event.zone();
+            s.zoneTime = event.time();
         }
         applyConsent(s, event);
         boolean active = rules.isActive(event.type());
-        int runBefore = s.currentRun();
+        int streakReachedBefore = 0;
+        int streakAfter = 0;
         if (active && withinTolerance) {
-            s.markActiveDay(LocalCalendar.epochDay(event.time(), s.zone));
+            int day = LocalCalendar.epochDay(event.time(), s.zone);
+            if (!s.isActiveDay(day)) {
+                // a late day may join two runs: every length up to the longer of them was celebrated already
+                int before = s.runEndingOn(day - 1);
+                int after = s.runStartingOn(day + 1);
+                streakReachedBefore = Math.max(before, after);
+                streakAfter = before + 1 + after;
+                s.markActiveDay(day);
+            }
             s.lastActive = Math.max(s.lastActive, event.time());
         }
         // counters and sums (in hundredths) of the types the rules read, shared by all of them
@@ -116,18 +124,25 @@ public final class UserEngine {
         long amount = event.value() == null ? 0 : Math.round(event.value() * 100);
         long sumAfter = add(s, sumKeys.get(event.type()), amount);
         long sumBefore = sumAfter - amount;
-        boolean checklistCompleted = applyOnboarding(s, event);
-        s.rememberId(idHash, event.time(), s.newestEventTime - dedupWindowMs);
+        boolean wasComplete = s.checklistDone == rules.onboarding().completeMask();
+        boolean onboardingRestarted = applyOnboarding(s, event);
+        boolean checklistCompleted = !wasComplete && s.checklistDone == rules.onboarding().completeMask();
+        if (s.rememberId(idHash, dedupWindowMs) > 0) {
+            out.recentIdForgotten(event);
+        }
 
+        // a change caused by a late event is stamped with the user's clock, never before what is known (SPEC 6)
+        long now = s.userNow();
         evaluateStage(s, event.userId(), now, active && withinTolerance, out);
-        EventFacts facts = new EventFacts(event, active, withinTolerance, checklistCompleted,
-                runBefore, s.currentRun(), countBefore, countAfter, sumBefore, sumAfter);
+        EventFacts facts = new EventFacts(event, active, withinTolerance, checklistCompleted, onboardingRestarted,
+                streakReachedBefore, streakAfter, countBefore, countAfter, sumBefore, sumAfter, now);
         cancelDeferred(s, facts);
         for (Rule rule : ruleList) {
             if (withinTolerance || rule.appliesToLateEvents()) {
                 Firing firing = rule.onEvent(facts, s, rules);
                 if (firing != null) {
-                    decide(s, event.userId(), rule, event.time(), event.eventId(), firing, false, wallNow, out);
+                    long at = firing.at() != UserState.NONE ? firing.at() : event.time();
+                    decide(s, event.userId(), rule, at, event.eventId(), firing, false, now, wallNow, out);
                 }
             }
         }
@@ -176,7 +191,7 @@ public final class UserEngine {
                     Rule rule = ruleList.get(i);
                     Firing firing = rule.atDeadline(s, at, rules);
                     if (firing != null) {
-                        decide(s, userId, rule, at, null, firing, true, wallNow, out);
+                        decide(s, userId, rule, at, null, firing, true, at, wallNow, out);
                     }
                 }
             }
@@ -187,7 +202,7 @@ public final class UserEngine {
 
     /** An idle user's clock still moves at deadlines: ids older than the dedup window go then, not never. */
     private void forgetIdsOutsideWindow(UserState s) {
-        s.forgetIdsBefore(s.clock - dedupWindowMs);
+        s.forgetIdsBefore(s.userNow() - dedupWindowMs);
     }
 
     /** How the user's one timer must move: cancel one (or NONE) and set one (or NONE). */
@@ -240,32 +255,41 @@ public final class UserEngine {
         return after;
     }
 
+    /** The newest consent event by event time decides (equal times: the later arrival). */
     private void applyConsent(UserState s, Event event) {
-        if (event.type().equals(guardrails.optOutEvent())) {
+        boolean optOut = event.type().equals(guardrails.optOutEvent());
+        if (!optOut && !event.type().equals(guardrails.optInEvent()) || event.time() < s.consentTime) {
+            return;
+        }
+        s.consentTime = event.time();
+        if (optOut) {
             s.setFlag(UserState.FLAG_OPTED_OUT);
-        } else if (event.type().equals(guardrails.optInEvent())) {
+        } else {
             s.clearFlag(UserState.FLAG_OPTED_OUT);
         }
     }
 
-    /** Marks the checklist step of this event; returns whether it completed the checklist just now. */
+    /**
+     * Marks the checklist step of this event (whatever its lateness). The first start event (signup) moves the
+     * onboarding clock to its own time, earlier or later, while onboarding_stalled has not fired (SPEC 6).
+     *
+     * @return whether the onboarding clock moved
+     */
     private boolean applyOnboarding(UserState s, Event event) {
         OnboardingSettings onboarding = rules.onboarding();
-        int complete = onboarding.completeMask();
+        boolean restarted = false;
         if (event.type().equals(onboarding.startEvent()) && !s.hasFlag(UserState.FLAG_START_EVENT_SEEN)) {
-            // The first signup restarts the onboarding clock once, if it came after the first sighting.
             s.setFlag(UserState.FLAG_START_EVENT_SEEN);
-            if (s.checklistDone != complete && event.time() > s.onboardingStart) {
+            if (!s.hasFlag(UserState.FLAG_ONBOARDING_NUDGED)) {
                 s.onboardingStart = event.time();
+                restarted = true;
             }
         }
         int step = onboarding.stepIndex(event.type());
-        if (step < 0) {
-            return false;
+        if (step >= 0) {
+            s.checklistDone |= 1 << step;
         }
-        boolean wasComplete = s.checklistDone == complete;
-        s.checklistDone |= 1 << step;
-        return !wasComplete && s.checklistDone == complete;
+        return restarted;
     }
 
     private void evaluateStage(UserState s, String userId, long at, boolean activeNow, EngineOutput out) {
@@ -302,15 +326,19 @@ public final class UserEngine {
             if (d.deferTo() != at) {
                 waiting.add(d);
             } else if (rule != null) {
-                emit(s, userId, rule, at, d.causeEventId(), d.variables(), true, wallNow, out);
+                emit(s, userId, rule, at, d.causeEventId(), d.variables(), true, at, wallNow, out);
             }
         }
         s.deferred = waiting.isEmpty() ? List.of() : waiting;
     }
 
-    /** A rule fired at {@code dueAt}: apply its cooldown and quiet hours, then emit. */
+    /**
+     * A rule fired at {@code dueAt}: apply its cooldown and quiet hours, then emit.
+     *
+     * @param decidedAt the user's clock when it was decided: the day its frequency cap counts against
+     */
     private void decide(UserState s, String userId, Rule rule, long dueAt, String causeEventId, Firing firing,
-            boolean deadline, long wallNow, EngineOutput out) {
+            boolean deadline, long decidedAt, long wallNow, EngineOutput out) {
         if (rule.header().cooldown() != null) {
             int key = RuleMemory.key("cooldown:" + rule.id());
             long[] last = s.memory.get(key);
@@ -328,21 +356,24 @@ public final class UserEngine {
                             firing.group(), new java.util.TreeMap<>(firing.variables())));
                     return;
                 }
-                // a late event whose quiet hours are already over in the user's timeline: out at once
-                emit(s, userId, rule, deferTo, causeEventId, firing.variables(), deadline, wallNow, out);
+                // a late event whose quiet hours are over in the user's timeline: out at once, at the user's clock
+                emit(s, userId, rule, s.userNow(), causeEventId, firing.variables(), deadline, decidedAt, wallNow, out);
                 return;
             }
         }
-        emit(s, userId, rule, dueAt, causeEventId, firing.variables(), deadline, wallNow, out);
+        emit(s, userId, rule, dueAt, causeEventId, firing.variables(), deadline, decidedAt, wallNow, out);
     }
 
     /**
      * The guardrails at emission, in order: opted out, holdout, frequency cap — decided from the user's
      * events alone, as replay decides them — and last staleness, which only relabels a deadline trigger that
      * would have gone out: it still counts against the day's cap, so the state after it is replay's.
+     *
+     * <p>The cap counts against the local day of {@code decidedAt} (SPEC 5: what the person experiences), and
+     * that day never goes back: a zone change westwards does not reopen a day already counted.
      */
     private void emit(UserState s, String userId, Rule rule, long fireTime, String causeEventId,
-            Map<String, String> variables, boolean deadline, long wallNow, EngineOutput out) {
+            Map<String, String> variables, boolean deadline, long decidedAt, long wallNow, EngineOutput out) {
         Experiment experiment = rule.header().experiment();
         Experiment.Assignment arm = experiment == null ? null : experiment.assign(userId);
         AttributeTemplate template = rule.attributes();
@@ -355,8 +386,8 @@ public final class UserEngine {
         } else if (arm != null && arm.holdout()) {
             suppressed = "HOLDOUT";
         } else if (guardrails.frequencyCapPerLocalDay() > 0) {
-            int day = LocalCalendar.epochDay(fireTime, s.zone);
-            if (s.capDay != day) {
+            int day = LocalCalendar.epochDay(decidedAt, s.zone);
+            if (day > s.capDay) {
                 s.capDay = day;
                 s.capCount = 0;
             }

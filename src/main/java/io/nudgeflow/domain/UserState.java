@@ -1,7 +1,5 @@
 package io.nudgeflow.domain;
 
-import java.util.Arrays;
-
 /**
  * Everything the engine knows about one user: one record, read and written once per event.
  *
@@ -14,11 +12,10 @@ public final class UserState {
 
     static final int FLAG_START_EVENT_SEEN = 1;
     static final int FLAG_OPTED_OUT = 2;
-    /**
-     * At most this many recent ids per user: redeliveries come within minutes, and a bot sending thousands
-     * of events a day must not make every one of its events re-encode thousands of ids.
-     */
-    static final int MAX_RECENT_IDS = 64;
+    /** onboarding_stalled has fired: at most once per user (SPEC 6). */
+    static final int FLAG_ONBOARDING_NUDGED = 4;
+    /** streak_at_risk has fired for the day after the newest active day; cleared when that day moves. */
+    static final int FLAG_STREAK_NUDGED = 8;
 
     long firstSeen;
     /** When the onboarding clock started: first sighting, or the first start event (signup). */
@@ -30,6 +27,10 @@ public final class UserState {
     long clock;
     long newestEventTime;
     long lastActive = NONE;
+    /** Event time of the consent event in force: the newest one by event time wins, whatever the arrival order. */
+    long consentTime = NONE;
+    /** Event time of the event that gave {@link #zone}: the zone of the newest event carrying one wins. */
+    long zoneTime = NONE;
     /** Null only before the very first evaluation. */
     Stage stage;
     long stageSince;
@@ -38,14 +39,18 @@ public final class UserState {
     /** Bit i set means local day (activeDaysAnchor - i) had an active event; 64 days of history. */
     int activeDaysAnchor;
     long activeDaysBits;
+    /**
+     * Consecutive active days just before the 64 of {@link #activeDaysBits} (ending on anchor - 64): a streak
+     * outlives the window (a 100-day streak is 100, not 64). 0 when the oldest day of the window is not active.
+     */
+    int runBeforeWindow;
     /** Bit i set means onboarding checklist step i is done. */
     int checklistDone;
     int flags;
-    /** Recently seen event ids for dedup: pairs (hash, event time), {@code recentIdCount} pairs used. */
-    long[] recentIds = EMPTY;
-    int recentIdCount;
+    /** Event ids seen within the dedup window, with the user's clock when each was seen. */
+    RecentIds recentIds = new RecentIds();
     /** Frequency cap: the local day counted and how many triggers went out on it. */
-    int capDay;
+    int capDay = Integer.MIN_VALUE;
     int capCount;
     /** Counters, sums, pending carts, recent failures: what the rules remember. */
     final RuleMemory memory = new RuleMemory();
@@ -57,8 +62,6 @@ public final class UserState {
      */
     long wakeAt = NONE;
 
-    private static final long[] EMPTY = new long[0];
-
     UserState() {}
 
     static UserState firstSighting(Event event) {
@@ -69,6 +72,7 @@ public final class UserState {
         state.clock = event.time() - 1;
         state.newestEventTime = event.time();
         state.zone = event.zone();
+        state.zoneTime = event.zone() == null ? NONE : event.time();
         state.stageSince = event.time();
         return state;
     }
@@ -90,7 +94,12 @@ public final class UserState {
     }
 
     public int recentEventIdCount() {
-        return recentIdCount;
+        return recentIds.size();
+    }
+
+    /** The user's clock as the SPEC means it: the newest event or deadline reached. */
+    long userNow() {
+        return Math.max(newestEventTime, clock);
     }
 
     public boolean optedOut() {
@@ -101,9 +110,36 @@ public final class UserState {
         return deferred;
     }
 
-    /** Consecutive active local days ending at the newest active day (at most 64). */
+    /** Consecutive active local days ending at the newest active day. */
     int currentRun() {
-        return activeDaysBits == 0 ? 0 : Long.numberOfTrailingZeros(~activeDaysBits);
+        return runEndingOn(activeDaysAnchor);
+    }
+
+    boolean isActiveDay(int day) {
+        int bit = activeDaysAnchor - day;
+        return activeDaysBits != 0 && bit >= 0 && bit < 64 && (activeDaysBits & (1L << bit)) != 0;
+    }
+
+    /** Consecutive active days ending on {@code day} (0 when it is not active or older than the window). */
+    int runEndingOn(int day) {
+        int bit = activeDaysAnchor - day;
+        if (activeDaysBits == 0 || bit < 0 || bit >= 64) {
+            return 0;
+        }
+        int inWindow = Long.numberOfTrailingZeros(~(activeDaysBits >>> bit)); // 64 - bit when it reaches the oldest day
+        return bit + inWindow == 64 ? inWindow + runBeforeWindow : inWindow;
+    }
+
+    /** Consecutive active days starting on {@code day} (0 when it is not active). */
+    int runStartingOn(int day) {
+        int bit = activeDaysAnchor - day;
+        if (activeDaysBits == 0 || bit < 0 || bit >= 64) {
+            return 0;
+        }
+        // bits bit, bit-1, ..., 0 are the days from `day` on: count the set ones from the top down
+        long upToDay = bit == 63 ? activeDaysBits : activeDaysBits & ((1L << (bit + 1)) - 1);
+        long shifted = upToDay << (63 - bit); // `day` now in the top bit
+        return Long.numberOfLeadingZeros(~shifted);
     }
 
     void addDeferred(DeferredTrigger d) {
@@ -145,8 +181,11 @@ public final class UserState {
             activeDaysBits = 1;
         } else if (day > activeDaysAnchor) {
             int shift = day - activeDaysAnchor;
+            // the newest day leaving the window is day - 64: the run ending on it goes on counting before the window
+            runBeforeWindow = shift > 64 ? 0 : runEndingOn(activeDaysAnchor - (64 - shift));
             activeDaysBits = (shift >= 64 ? 0 : activeDaysBits << shift) | 1;
             activeDaysAnchor = day;
+            clearFlag(FLAG_STREAK_NUDGED); // a new day at risk
         } else if (activeDaysAnchor - day < 64) {
             activeDaysBits |= 1L << (activeDaysAnchor - day);
         }
@@ -173,43 +212,24 @@ public final class UserState {
 
     // ---- dedup of event ids ----
 
-    boolean seenRecently(long idHash) {
-        for (int i = 0; i < recentIdCount; i++) {
-            if (recentIds[2 * i] == idHash) {
-                return true;
-            }
-        }
-        return false;
+    /** Whether the id was seen within the dedup window before the user's clock. */
+    boolean seenRecently(long idHash, long dedupWindowMs) {
+        return recentIds.contains(idHash, userNow() - dedupWindowMs);
     }
 
-    /** Remembers an id and forgets those older than {@code keepFrom}: the set stays bounded by time. */
-    void rememberId(long idHash, long eventTime, long keepFrom) {
-        forgetIdsBefore(keepFrom);
-        if (eventTime < keepFrom) {
-            return;
-        }
-        if (recentIdCount == MAX_RECENT_IDS) { // drop the oldest
-            System.arraycopy(recentIds, 2, recentIds, 0, 2 * (recentIdCount - 1));
-            recentIdCount--;
-        }
-        if (2 * (recentIdCount + 1) > recentIds.length) {
-            recentIds = Arrays.copyOf(recentIds, Math.max(4, recentIds.length * 2));
-        }
-        recentIds[2 * recentIdCount] = idHash;
-        recentIds[2 * recentIdCount + 1] = eventTime;
-        recentIdCount++;
+    /**
+     * Remembers an id as seen now (the user's clock) and forgets those seen before the window.
+     *
+     * @return how many ids the hard bound made it forget
+     */
+    int rememberId(long idHash, long dedupWindowMs) {
+        long now = userNow();
+        recentIds.forgetBefore(now - dedupWindowMs);
+        return recentIds.add(idHash, now);
     }
 
     void forgetIdsBefore(long keepFrom) {
-        int kept = 0;
-        for (int i = 0; i < recentIdCount; i++) {
-            if (recentIds[2 * i + 1] >= keepFrom) {
-                recentIds[2 * kept] = recentIds[2 * i];
-                recentIds[2 * kept + 1] = recentIds[2 * i + 1];
-                kept++;
-            }
-        }
-        recentIdCount = kept;
+        recentIds.forgetBefore(keepFrom);
     }
 
     @Override
@@ -222,11 +242,14 @@ public final class UserState {
                 && clock == other.clock
                 && newestEventTime == other.newestEventTime
                 && lastActive == other.lastActive
+                && consentTime == other.consentTime
+                && zoneTime == other.zoneTime
                 && stage == other.stage
                 && stageSince == other.stageSince
                 && java.util.Objects.equals(zone, other.zone)
                 && activeDaysAnchor == other.activeDaysAnchor
                 && activeDaysBits == other.activeDaysBits
+                && runBeforeWindow == other.runBeforeWindow
                 && checklistDone == other.checklistDone
                 && flags == other.flags
                 && capDay == other.capDay
@@ -234,7 +257,7 @@ public final class UserState {
                 && memory.equals(other.memory)
                 && deferred.equals(other.deferred)
                 && wakeAt == other.wakeAt
-                && Arrays.equals(recentIds, 0, 2 * recentIdCount, other.recentIds, 0, 2 * other.recentIdCount);
+                && recentIds.equals(other.recentIds);
     }
 
     @Override
@@ -246,7 +269,7 @@ public final class UserState {
     public String toString() {
         return "UserState{stage=" + stage + ", clock=" + clock + ", lastActive=" + lastActive
                 + ", zone=" + zone + ", activeDays=" + Long.toBinaryString(activeDaysBits) + "@" + activeDaysAnchor
-                + ", checklist=" + Integer.toBinaryString(checklistDone) + ", recentIds=" + recentIdCount
+                + ", checklist=" + Integer.toBinaryString(checklistDone) + ", recentIds=" + recentIds.size()
                 + ", memorySlots=" + memory.size() + ", deferred=" + deferred.size() + "}";
     }
 }

@@ -9,19 +9,25 @@ import java.util.Arrays;
 /**
  * Compact binary form of {@link UserState}: the one value stored per user in RocksDB.
  *
- * <p>Layout (version 3; version 2 had the same layout): version byte, presence bits, the user's clock as an absolute varlong, every other
- * instant as a zig-zag varlong delta to the clock (small numbers, one to four bytes), then stage, zone,
- * active-day bits, checklist, flags, the recent event ids and — only when present — the frequency-cap
- * counter, the rules' memory slots and triggers deferred by quiet hours. A hand-written codec rather than a
- * reflective serializer keeps a typical user near 30 bytes and makes the format explicit; the version byte
- * lets a later release read older state after a restore from a savepoint.
+ * <p>Layout (version 4; versions 2 and 3 lacked the consent and zone instants): version byte, presence bits,
+ * the user's clock as an absolute varlong, every other instant as a zig-zag varlong delta to the clock (small
+ * numbers, one to four bytes), then stage, zone, active-day bits (and the run before them), checklist, flags, the recent event ids and —
+ * only when present — the frequency-cap counter, the rules' memory slots and triggers deferred by quiet hours.
+ * A hand-written codec rather than a reflective serializer keeps a typical user near 30 bytes and makes the
+ * format explicit; the version byte lets a later release read older state after a restore from a savepoint.
  *
- * <p>The recent event ids are the bulk of an active user's record (up to {@link UserState#MAX_RECENT_IDS}), so
- * they are fixed width — an 8-byte hash and a 4-byte millisecond offset from the clock each — and copied
- * with word-sized loads and stores: decoding and encoding them was the largest cost per event in the job.
+ * <p>The recent event ids are the bulk of an active user's record (every id of the dedup window, up to
+ * {@link RecentIds#MAX}), so they are fixed width — an 8-byte hash and a 4-byte millisecond offset from the
+ * clock each — and copied with word-sized loads and stores: decoding and encoding them was the largest cost
+ * per event in the job.
  */
 public final class UserStateCodec {
-    static final byte VERSION = 3;
+    static final byte VERSION = 4;
+    /**
+     * Before consent and zones followed event time: no consent or zone instants; recent ids kept with their
+     * event times. Read with the zone's instant taken as the newest event's and the ids' times as when seen.
+     */
+    static final byte VERSION_ARRIVAL_ORDER = 3;
     /**
      * Written before deadlines followed the input's progress: then a wake-up at or before the clock had
      * already fired (processing-time timers moved the clock to the wall clock), now only a pending timer is
@@ -39,12 +45,15 @@ public final class UserStateCodec {
     private static final int HAS_MEMORY = 32;
     private static final int HAS_DEFERRED = 64;
     private static final int HAS_WAKE = 128;
+    private static final int HAS_CONSENT_TIME = 256;
+    private static final int HAS_ZONE_TIME = 512;
+    private static final int HAS_RUN_BEFORE_WINDOW = 1024;
 
     private UserStateCodec() {}
 
     public static byte[] encode(UserState s) {
         // sized for the whole record (a varint write reserves 10 bytes): no growing and copying on the way
-        Writer w = new Writer(112 + (s.zone == null ? 0 : s.zone.length()) + ID_BYTES * s.recentIdCount
+        Writer w = new Writer(112 + (s.zone == null ? 0 : s.zone.length()) + ID_BYTES * s.recentIds.size()
                 + 32 * s.memory.size() + 64 * s.deferred.size());
         w.writeByte(VERSION);
         int presence = (s.lastActive != UserState.NONE ? HAS_LAST_ACTIVE : 0)
@@ -54,7 +63,10 @@ public final class UserStateCodec {
                 | (s.capCount != 0 ? HAS_CAP : 0)
                 | (s.memory.size() != 0 ? HAS_MEMORY : 0)
                 | (!s.deferred.isEmpty() ? HAS_DEFERRED : 0)
-                | (s.wakeAt != UserState.NONE ? HAS_WAKE : 0);
+                | (s.wakeAt != UserState.NONE ? HAS_WAKE : 0)
+                | (s.consentTime != UserState.NONE ? HAS_CONSENT_TIME : 0)
+                | (s.zoneTime != UserState.NONE ? HAS_ZONE_TIME : 0)
+                | (s.runBeforeWindow != 0 ? HAS_RUN_BEFORE_WINDOW : 0);
         w.writeVarInt(presence);
         w.writeSignedVarLong(s.clock);
         w.writeSignedVarLong(s.clock - s.firstSeen);
@@ -67,6 +79,12 @@ public final class UserStateCodec {
         if (s.wakeAt != UserState.NONE) {
             w.writeSignedVarLong(s.wakeAt - s.clock);
         }
+        if (s.consentTime != UserState.NONE) {
+            w.writeSignedVarLong(s.clock - s.consentTime);
+        }
+        if (s.zoneTime != UserState.NONE) {
+            w.writeSignedVarLong(s.clock - s.zoneTime);
+        }
         if (s.stage != null) {
             w.writeByte((byte) s.stage.ordinal());
         }
@@ -76,6 +94,9 @@ public final class UserStateCodec {
         if (s.activeDaysBits != 0) {
             w.writeSignedVarLong(s.activeDaysAnchor);
             w.writeVarLong(s.activeDaysBits);
+            if (s.runBeforeWindow != 0) {
+                w.writeVarLong(s.runBeforeWindow);
+            }
         }
         w.writeVarInt(s.checklistDone);
         w.writeVarInt(s.flags);
@@ -116,9 +137,9 @@ public final class UserStateCodec {
     public static UserState decode(byte[] bytes) {
         Reader r = new Reader(bytes);
         byte version = r.readByte();
-        if (version != VERSION && version != VERSION_PROCESSING_TIME_TIMERS) {
+        if (version < VERSION_PROCESSING_TIME_TIMERS || version > VERSION) {
             throw new IllegalStateException("Unknown user state version " + version + " (this build reads "
-                    + VERSION_PROCESSING_TIME_TIMERS + " and " + VERSION + ")");
+                    + VERSION_PROCESSING_TIME_TIMERS + " to " + VERSION + ")");
         }
         UserState s = new UserState();
         int presence = r.readVarInt();
@@ -136,15 +157,27 @@ public final class UserStateCodec {
                 s.wakeAt = UserState.NONE;
             }
         }
+        if ((presence & HAS_CONSENT_TIME) != 0) {
+            s.consentTime = s.clock - r.readSignedVarLong();
+        }
+        if ((presence & HAS_ZONE_TIME) != 0) {
+            s.zoneTime = s.clock - r.readSignedVarLong();
+        }
         if ((presence & HAS_STAGE) != 0) {
             s.stage = Stage.ofOrdinal(r.readByte());
         }
         if ((presence & HAS_ZONE) != 0) {
             s.zone = LocalCalendar.canonical(r.readString());
+            if (version <= VERSION_ARRIVAL_ORDER) {
+                s.zoneTime = s.newestEventTime; // it came with an event no newer than that
+            }
         }
         if ((presence & HAS_ACTIVE_DAYS) != 0) {
             s.activeDaysAnchor = (int) r.readSignedVarLong();
             s.activeDaysBits = r.readVarLong();
+            if ((presence & HAS_RUN_BEFORE_WINDOW) != 0) {
+                s.runBeforeWindow = (int) r.readVarLong();
+            }
         }
         s.checklistDone = r.readVarInt();
         s.flags = r.readVarInt();
@@ -201,27 +234,28 @@ public final class UserStateCodec {
          * limits the window); an id that somehow does not is past any window and is dropped.
          */
         void writeRecentIds(UserState s) {
+            RecentIds ids = s.recentIds;
             int countAt = pos;
-            writeVarInt(s.recentIdCount);
-            ensure(ID_BYTES * s.recentIdCount);
+            writeVarInt(ids.size());
+            ensure(ID_BYTES * ids.size());
             int kept = 0;
-            for (int i = 0; i < s.recentIdCount; i++) {
-                long offset = s.clock - s.recentIds[2 * i + 1];
+            for (int i = 0; i < ids.size(); i++) {
+                long offset = s.clock - ids.seenAtOf(i);
                 if (offset != (int) offset) {
                     continue;
                 }
-                LONGS.set(buf, pos, s.recentIds[2 * i]);
+                LONGS.set(buf, pos, ids.hashAt(i));
                 INTS.set(buf, pos + 8, (int) offset);
                 pos += ID_BYTES;
                 kept++;
             }
-            if (kept != s.recentIdCount) { // rare: rewrite the count, shifting the ids if its width changed
-                byte[] ids = Arrays.copyOfRange(buf, pos - ID_BYTES * kept, pos);
+            if (kept != ids.size()) { // rare: rewrite the count, shifting the ids if its width changed
+                byte[] keptIds = Arrays.copyOfRange(buf, pos - ID_BYTES * kept, pos);
                 pos = countAt;
                 writeVarInt(kept);
-                ensure(ids.length);
-                System.arraycopy(ids, 0, buf, pos, ids.length);
-                pos += ids.length;
+                ensure(keptIds.length);
+                System.arraycopy(keptIds, 0, buf, pos, keptIds.length);
+                pos += keptIds.length;
             }
         }
 
@@ -294,14 +328,13 @@ public final class UserStateCodec {
 
         void readRecentIds(UserState s) {
             int count = readVarInt();
-            long[] ids = new long[Math.max(4, 2 * count)];
+            long[] pairs = new long[2 * Math.max(2, count)];
             for (int i = 0; i < count; i++) {
-                ids[2 * i] = (long) LONGS.get(buf, pos);
-                ids[2 * i + 1] = s.clock - (int) INTS.get(buf, pos + 8);
+                pairs[2 * i] = (long) LONGS.get(buf, pos);
+                pairs[2 * i + 1] = s.clock - (int) INTS.get(buf, pos + 8);
                 pos += ID_BYTES;
             }
-            s.recentIds = ids;
-            s.recentIdCount = count;
+            s.recentIds = RecentIds.of(pairs, count);
         }
 
         int readVarInt() {

@@ -141,6 +141,7 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, Event
         final Counter duplicates;
         final Counter lateEvents;
         final Counter lateAfterDeadline;
+        final Counter recentIdsForgotten;
         final Counter erasures;
         private Context ctx;
         private Collector<Trigger> out;
@@ -153,6 +154,7 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, Event
             duplicates = metrics.counter("duplicateEventsIgnored");
             lateEvents = metrics.counter("lateEventsBeyondTolerance");
             lateAfterDeadline = metrics.counter("lateEventsAfterDeadline");
+            recentIdsForgotten = metrics.counter("recentIdsForgotten");
             erasures = metrics.counter("usersErased");
         }
 
@@ -193,6 +195,11 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, Event
         @Override
         public void lateAfterDeadline(Event event) {
             lateAfterDeadline.inc();
+        }
+
+        @Override
+        public void recentIdForgotten(Event event) {
+            recentIdsForgotten.inc();
         }
 
         @Override

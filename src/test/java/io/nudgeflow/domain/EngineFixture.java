@@ -20,6 +20,7 @@ final class EngineFixture implements EngineOutput {
     final List<Event> duplicates = new ArrayList<>();
     final List<Event> late = new ArrayList<>();
     final List<Event> lateAfterDeadline = new ArrayList<>();
+    final List<Event> idsForgotten = new ArrayList<>();
     private int seq;
 
     EngineFixture() {
@@ -127,5 +128,15 @@ final class EngineFixture implements EngineOutput {
     @Override
     public void lateAfterDeadline(Event event) {
         lateAfterDeadline.add(event);
+    }
+
+    @Override
+    public void recentIdForgotten(Event event) {
+        idsForgotten.add(event);
+    }
+
+    /** An event with an id of the test's choosing: a redelivery carries the id of the original. */
+    EngineFixture event(String id, String type, long time) {
+        return apply(new Event(id, USER, type, time, null, null, Map.of()));
     }
 }

@@ -117,7 +117,8 @@ class GuardrailsTest {
                     .event("app_open", at("2026-03-03T10:00:00Z"))
                     .event("payment_failed", at("2026-03-02T23:00:00Z")); // 11 h late, within the tolerance
 
-            assertThat(f.only("payment_failed").fireTime()).isEqualTo(at("2026-03-03T08:00:00Z"));
+            // SPEC 6: out at once, at the user's clock (its newest event), not at an 08:00 already behind it
+            assertThat(f.only("payment_failed").fireTime()).isEqualTo(at("2026-03-03T10:00:00Z"));
             assertThat(f.state.deferredTriggers()).isEmpty();
         }
 

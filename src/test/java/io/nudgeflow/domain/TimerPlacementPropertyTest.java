@@ -32,9 +32,10 @@ class TimerPlacementPropertyTest {
 
     @Property
     void watermarksBetweenEventsChangeNothingAUserIsTold(@ForAll("histories") List<Step> history) {
-        Operator replay = new Operator();
-        Operator live = new Operator();
+        EngineDriver replay = new EngineDriver(RULES, "u1");
+        EngineDriver live = new EngineDriver(RULES, "u1");
         long until = START;
+        long liveWatermark = Long.MIN_VALUE;
         for (int i = 0; i < history.size(); i++) {
             Step step = history.get(i);
             // the job's time may have moved anywhere before the earliest event still to come
@@ -43,10 +44,11 @@ class TimerPlacementPropertyTest {
                 nextEventTime = Math.min(nextEventTime, history.get(j).event().time());
             }
             if (step.watermarkShare() > 0) {
-                long from = Math.max(live.watermark, START);
+                long from = Math.max(liveWatermark, START);
                 long to = nextEventTime - 1;
                 if (to > from) {
-                    live.watermark(from + (long) ((to - from) * step.watermarkShare()));
+                    liveWatermark = from + (long) ((to - from) * step.watermarkShare());
+                    live.watermark(liveWatermark);
                 }
             }
             replay.event(step.event());
@@ -59,63 +61,6 @@ class TimerPlacementPropertyTest {
 
         assertThat(live.outputs).containsExactlyElementsOf(replay.outputs);
         assertThat(live.lateAfterDeadline).isZero();
-    }
-
-    /** The keyed operator's protocol with the engine, for one user, with a watermark instead of Flink's timer service. */
-    private static final class Operator implements EngineOutput {
-        final UserEngine engine = new UserEngine(RULES);
-        final List<Object> outputs = new ArrayList<>();
-        UserState state;
-        long timer = UserState.NONE;
-        long watermark = Long.MIN_VALUE;
-        int lateAfterDeadline;
-
-        void event(Event e) {
-            UserState before = state;
-            state = engine.onEvent(before, e, UserEngine.NO_WALL_CLOCK, this);
-            if (state == null) {
-                apply(engine.forget(before));
-            } else {
-                apply(engine.reschedule(state));
-            }
-        }
-
-        /** Flink's event-time timer service: every timer at or before the watermark fires, new ones too. */
-        void watermark(long w) {
-            watermark = Math.max(watermark, w);
-            while (state != null && timer != UserState.NONE && timer <= watermark) {
-                long at = timer;
-                timer = UserState.NONE;
-                engine.onTimer(state, "u1", at, UserEngine.NO_WALL_CLOCK, this);
-                apply(engine.reschedule(state));
-            }
-        }
-
-        private void apply(UserEngine.TimerMove move) {
-            if (move.cancel() != UserState.NONE) {
-                assertThat(timer).as("the engine cancels the one timer it set").isEqualTo(move.cancel());
-                timer = UserState.NONE;
-            }
-            if (move.set() != UserState.NONE) {
-                assertThat(timer).as("one timer per user").isEqualTo(UserState.NONE);
-                timer = move.set();
-            }
-        }
-
-        @Override
-        public void trigger(FiredTrigger trigger) {
-            outputs.add(trigger);
-        }
-
-        @Override
-        public void stageChange(StageChange change) {
-            outputs.add(change);
-        }
-
-        @Override
-        public void lateAfterDeadline(Event event) {
-            lateAfterDeadline++;
-        }
     }
 
     /** One event of the history, and where the job's time had got to before it arrived (0: nowhere new). */

@@ -29,14 +29,14 @@ class UserStateCodecTest {
     @Test
     void roundTripsAFullSetOfRecentEventIdsIncludingOutOfOrderOnes() {
         EngineFixture f = new EngineFixture().event("signup", MONDAY_10AM);
-        for (int i = 1; i <= UserState.MAX_RECENT_IDS + 6; i++) {
-            f.event("screen_view", MONDAY_10AM + i * 60_000L);
+        for (int i = 1; i <= RecentIds.MAX + 6; i++) {
+            f.event("screen_view", MONDAY_10AM + i * 1_000L);
         }
         f.event("app_open", MONDAY_10AM - hours(0, 20)); // 20 h late: still remembered
 
         UserState decoded = UserStateCodec.decode(UserStateCodec.encode(f.state));
 
-        assertThat(f.state.recentEventIdCount()).isEqualTo(UserState.MAX_RECENT_IDS);
+        assertThat(f.state.recentEventIdCount()).isEqualTo(RecentIds.MAX);
         assertThat(decoded).isEqualTo(f.state);
         assertThat(UserStateCodec.encode(decoded)).isEqualTo(UserStateCodec.encode(f.state));
     }
@@ -45,13 +45,14 @@ class UserStateCodecTest {
     void anIdTooOldForA32BitOffsetIsDroppedAndTheOthersSurvive() {
         EngineFixture f = new EngineFixture().event("signup", MONDAY_10AM).event("app_open", hours(MONDAY_10AM, 1));
         UserState s = f.state;
-        s.recentIds[1] = s.clock - 30L * 24 * 3_600_000; // 30 days before the clock: beyond any dedup window
+        long[] pairs = {11, s.clock - 30L * 24 * 3_600_000, 22, s.clock}; // 30 days before the clock: beyond any window
+        s.recentIds = RecentIds.of(pairs, 2);
 
         UserState decoded = UserStateCodec.decode(UserStateCodec.encode(s));
 
         assertThat(decoded.recentEventIdCount()).isEqualTo(1);
-        assertThat(decoded.recentIds[0]).isEqualTo(s.recentIds[2]);
-        assertThat(decoded.recentIds[1]).isEqualTo(s.recentIds[3]);
+        assertThat(decoded.recentIds.hashAt(0)).isEqualTo(22);
+        assertThat(decoded.recentIds.seenAtOf(0)).isEqualTo(s.clock);
     }
 
     @Test
