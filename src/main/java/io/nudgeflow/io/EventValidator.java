@@ -1,10 +1,12 @@
 package io.nudgeflow.io;
 
 import io.nudgeflow.avro.UserEvent;
-import io.nudgeflow.domain.LocalCalendar;
 import java.io.Serializable;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The checks of SPEC section 2 that every decoded event passes before the engine sees it. A failed check
@@ -17,6 +19,19 @@ public final class EventValidator implements Serializable {
     public static final int MAX_PROPERTIES = 32;
     public static final int MAX_PROPERTY_KEY_CHARS = 64;
     public static final int MAX_PROPERTY_VALUE_CHARS = 1024;
+    /**
+     * Event times before this are rejected: no product sends events from before 2000, and epoch 0 or a negative
+     * time (a client clock never set) would fire real triggers dated 1970 and make the user CHURNED at once.
+     */
+    public static final Instant EARLIEST_EVENT_TIME = Instant.parse("2000-01-01T00:00:00Z");
+    /** And from this on: replay has no wall clock to compare with; the state's "no value" markers lie far beyond. */
+    public static final Instant END_OF_EVENT_TIMES = Instant.parse("2200-01-01T00:00:00Z");
+    /**
+     * The IANA time zone database's ids as the JDK ships them: regions (Asia/Tokyo), UTC and the Etc/ zones.
+     * Not offsets (+05:00) nor prefixed offsets (UTC+3), which java.time would also accept: they have no
+     * daylight saving rules, so a user sending them would be nudged an hour off for half the year.
+     */
+    private static final Set<String> IANA_ZONES = Set.copyOf(ZoneId.getAvailableZoneIds());
 
     /** Null in replay: there is no wall clock to be ahead of. */
     private final Duration futureTolerance;
@@ -46,9 +61,17 @@ public final class EventValidator implements Serializable {
         requireLength("event_id", e.getEventId(), 1, MAX_ID_CHARS);
         requireLength("user_id", e.getUserId(), 1, MAX_USER_ID_CHARS);
         requireLength("event_type", e.getEventType(), 1, MAX_ID_CHARS);
-        if (e.getTimezone() != null && !LocalCalendar.isValidZone(e.getTimezone())) {
-            throw new BadEventException("INVALID_FIELD: timezone '" + e.getTimezone() + "' is not an IANA zone id");
+        if (e.getTimezone() != null && !IANA_ZONES.contains(e.getTimezone())) {
+            throw new BadEventException("INVALID_FIELD: timezone '" + abbreviate(e.getTimezone())
+                    + "' is not an IANA zone id (e.g. Europe/Berlin, UTC)");
         }
+        if (e.getEventTime().isBefore(EARLIEST_EVENT_TIME) || !e.getEventTime().isBefore(END_OF_EVENT_TIMES)) {
+            throw new BadEventException("INVALID_TIME: event_time " + e.getEventTime() + " is outside "
+                    + EARLIEST_EVENT_TIME + " .. " + END_OF_EVENT_TIMES);
+        }
+        requireNoReplacementCharacter("event_id", e.getEventId());
+        requireNoReplacementCharacter("user_id", e.getUserId());
+        requireNoReplacementCharacter("event_type", e.getEventType());
         if (e.getValue() != null && !Double.isFinite(e.getValue())) {
             throw new BadEventException("INVALID_FIELD: value must be a finite number");
         }
@@ -57,7 +80,7 @@ public final class EventValidator implements Serializable {
             throw new BadEventException("OVERSIZED: " + properties.size() + " properties, the limit is " + MAX_PROPERTIES);
         }
         for (Map.Entry<String, String> p : properties.entrySet()) {
-            if (p.getKey().length() > MAX_PROPERTY_KEY_CHARS || p.getValue().length() > MAX_PROPERTY_VALUE_CHARS) {
+            if (characters(p.getKey()) > MAX_PROPERTY_KEY_CHARS || characters(p.getValue()) > MAX_PROPERTY_VALUE_CHARS) {
                 throw new BadEventException("OVERSIZED: property '" + abbreviate(p.getKey()) + "' exceeds "
                         + MAX_PROPERTY_KEY_CHARS + "-character keys / " + MAX_PROPERTY_VALUE_CHARS + "-character values");
             }
@@ -72,8 +95,24 @@ public final class EventValidator implements Serializable {
         if (value == null || value.isEmpty()) {
             throw new BadEventException("MISSING_FIELD: " + field);
         }
-        if (value.length() < min || value.length() > max) {
+        int characters = characters(value);
+        if (characters < min || characters > max) {
             throw new BadEventException("INVALID_FIELD: " + field + " must be " + min + ".." + max + " characters");
+        }
+    }
+
+    /** Characters as a person counts them (code points), not UTF-16 units: an emoji is one. */
+    private static int characters(String s) {
+        return s.codePointCount(0, s.length());
+    }
+
+    /**
+     * Avro decodes invalid UTF-8 to U+FFFD, so two distinct raw ids would become one user; a correct encoder
+     * never writes U+FFFD into an id, so its presence means the bytes were not UTF-8.
+     */
+    private static void requireNoReplacementCharacter(String field, String value) throws BadEventException {
+        if (value.indexOf('\uFFFD') >= 0) {
+            throw new BadEventException("INVALID_FIELD: " + field + " is not valid UTF-8 (holds U+FFFD)");
         }
     }
 

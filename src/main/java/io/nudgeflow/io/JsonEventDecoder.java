@@ -47,6 +47,9 @@ public final class JsonEventDecoder implements EventDecoder {
             throw new BadEventException("MISSING_FIELD: event_time");
         }
         if (value.isIntegralNumber()) {
+            if (!value.canConvertToLong()) { // asLong() would wrap it round silently
+                throw new BadEventException("INVALID_TIME: event_time " + value.asText() + " does not fit epoch milliseconds");
+            }
             return Instant.ofEpochMilli(value.asLong());
         }
         if (value.isTextual()) {

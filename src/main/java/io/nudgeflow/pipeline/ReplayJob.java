@@ -4,15 +4,19 @@ import io.nudgeflow.avro.SegmentChange;
 import io.nudgeflow.avro.Trigger;
 import io.nudgeflow.domain.RuleSet;
 import io.nudgeflow.flink.EngineSettings;
+import io.nudgeflow.io.BadEventException;
 import io.nudgeflow.io.DeadLetter;
 import io.nudgeflow.io.EventIntake;
+import io.nudgeflow.io.EventValidator;
 import io.nudgeflow.io.JsonEventDecoder;
 import io.nudgeflow.io.JsonLines;
 import io.nudgeflow.io.JsonLinesFileSink;
 import io.nudgeflow.io.NumberedLineFormat;
 import io.nudgeflow.io.RawEvent;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,19 +83,29 @@ public final class ReplayJob {
     /** The largest event time in the input (the default {@code --until}); lines that do not parse are skipped. */
     public static OptionalLong largestEventTime(Path events) throws IOException {
         JsonEventDecoder decoder = new JsonEventDecoder();
+        EventValidator validator = EventValidator.replay();
         long max = Long.MIN_VALUE;
-        try (BufferedReader reader = Files.newBufferedReader(events, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.isBlank()) {
+        // bytes, not characters: a line that is not UTF-8 is a dead letter of the replay, not an error here
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(events))) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            int b;
+            do {
+                b = in.read();
+                if (b != '\n' && b != -1) {
+                    line.write(b);
                     continue;
                 }
-                try {
-                    max = Math.max(max, decoder.decode(line.getBytes(StandardCharsets.UTF_8)).getEventTime().toEpochMilli());
-                } catch (io.nudgeflow.io.BadEventException e) {
-                    // reported as a dead letter by the replay itself
+                if (line.size() > 0) {
+                    try {
+                        var event = decoder.decode(line.toByteArray());
+                        validator.validate(event, 0);
+                        max = Math.max(max, event.getEventTime().toEpochMilli());
+                    } catch (BadEventException e) {
+                        // reported as a dead letter by the replay itself; it does not move --until
+                    }
+                    line.reset();
                 }
-            }
+            } while (b != -1);
         }
         return max == Long.MIN_VALUE ? OptionalLong.empty() : OptionalLong.of(max);
     }

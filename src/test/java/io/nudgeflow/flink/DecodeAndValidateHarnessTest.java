@@ -83,7 +83,7 @@ class DecodeAndValidateHarnessTest {
         assertThat(deadLetters()).extracting(d -> d.reason).containsExactly(
                 "INVALID_FIELD: user_id must be 1..128 characters",
                 "MISSING_FIELD: user_id",
-                "INVALID_FIELD: timezone 'Mars/Olympus_Mons' is not an IANA zone id",
+                "INVALID_FIELD: timezone 'Mars/Olympus_Mons' is not an IANA zone id (e.g. Europe/Berlin, UTC)",
                 "OVERSIZED: 70003 bytes, the limit is 65536"); // key + value
     }
 
