@@ -126,6 +126,13 @@ public final class RuleSetParser {
     }
 
     static final Duration MAX_DEDUP_WINDOW = Duration.ofDays(7);
+    /**
+     * No duration in a rule file may exceed ten years: event times end before 2200 (EventValidator), so every
+     * instant the engine derives (an event's time plus a duration, plus a cooldown) stays far inside a long.
+     */
+    static final Duration MAX_DURATION = Duration.ofDays(3650);
+    /** Thresholds are compared in hundredths in a long: at most a trillion keeps every sum exact. */
+    static final double MAX_THRESHOLD = 1e12;
 
     private RuleSet ruleSet(JsonNode root) {
         rejectUnknown(root, "", TOP_LEVEL, null);
@@ -356,8 +363,8 @@ public final class RuleSetParser {
 
     private double requiredPositive(JsonNode node, String at, String field, String ruleId) {
         JsonNode value = required(node, at, field, ruleId);
-        if (!value.isNumber() || !(value.asDouble() > 0) || Double.isInfinite(value.asDouble())) {
-            throw error(at + "/" + field, ruleId, field, "must be a positive number");
+        if (!value.isNumber() || !(value.asDouble() > 0) || !(value.asDouble() <= MAX_THRESHOLD)) {
+            throw error(at + "/" + field, ruleId, field, "must be a positive number, at most 1e12");
         }
         return value.asDouble();
     }
@@ -431,6 +438,9 @@ public final class RuleSetParser {
         }
         if (d.isNegative() || d.isZero()) {
             throw error(at, ruleId, field, "must be positive");
+        }
+        if (d.compareTo(MAX_DURATION) > 0) {
+            throw error(at, ruleId, field, "must be at most " + Durations.format(MAX_DURATION));
         }
         return d;
     }

@@ -74,6 +74,42 @@ class RuleSetParserTest {
     }
 
     @Test
+    void durationsThatCouldOverflowAtRunTimeAreRejected() {
+        String rule = HEADER + """
+                  - id: slow
+                    kind: NUDGE
+                    type: inactivity
+                    after: %s
+                """;
+        // the one found: it parsed, and overflowed converting to milliseconds on the first active event
+        assertThatThrownBy(() -> RuleSetParser.parse(rule.formatted("100000000000000d"), "r.yaml"))
+                .hasMessage("r.yaml:9: rule 'slow', field 'after': must be at most 3650d");
+        assertThatThrownBy(() -> RuleSetParser.parse(rule.formatted("1000000000000000d"), "r.yaml"))
+                .hasMessage("r.yaml:9: rule 'slow', field 'after': '1000000000000000d' is too long a duration");
+        assertThatThrownBy(() -> RuleSetParser.parse(rule.formatted("99999999999999999999ms"), "r.yaml"))
+                .hasMessageEndingWith("is too long a duration");
+        assertThatThrownBy(() -> RuleSetParser.parse(rule.formatted("3651d"), "r.yaml"))
+                .hasMessage("r.yaml:9: rule 'slow', field 'after': must be at most 3650d");
+        assertThatThrownBy(() -> RuleSetParser.parse(rule.formatted("PT2562047788015215H"), "r.yaml"))
+                .hasMessageEndingWith("must be at most 3650d");
+        assertThat(RuleSetParser.parse(rule.formatted("3650d"), "r.yaml").rules()).hasSize(1);
+    }
+
+    @Test
+    void thresholdsBeyondATrillionAreRejected() {
+        String rule = HEADER + """
+                  - id: rich
+                    kind: MILESTONE
+                    type: cumulative_value
+                    event: purchase
+                    threshold: %s
+                """;
+        assertThatThrownBy(() -> RuleSetParser.parse(rule.formatted("1e300"), "r.yaml"))
+                .hasMessageEndingWith("must be a positive number, at most 1e12");
+        assertThat(RuleSetParser.parse(rule.formatted("1e12"), "r.yaml").rules()).hasSize(1);
+    }
+
+    @Test
     void unknownFieldsAreRejectedBecauseTheyAreUsuallyTypos() {
         assertThatThrownBy(() -> RuleSetParser.parse(HEADER + """
                   - id: typo
