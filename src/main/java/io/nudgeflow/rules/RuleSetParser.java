@@ -45,7 +45,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads a rule file (YAML, or JSON which is YAML too) into a validated {@link RuleSet}. Every error names
+ * Reads a rule file (YAML, or JSON: a document opening with a brace) into a validated {@link RuleSet}. Every error names
  * the file, the line, the rule and the field, and says what is wrong. Unknown fields are errors (they are
  * usually typos); unknown event types are not (new apps send new events).
  */
@@ -53,6 +53,7 @@ public final class RuleSetParser {
     public static final String DEFAULT_RESOURCE = "/default-rules.yaml";
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern RULE_ID = Pattern.compile("[a-z][a-z0-9_]{0,63}");
     private static final Set<String> TOP_LEVEL = Set.of(
             "version", "active_events", "onboarding", "lifecycle", "dedup_window", "late_tolerance", "guardrails", "rules");
@@ -110,12 +111,17 @@ public final class RuleSetParser {
     public static RuleSet parse(String text, String source) {
         JsonNode root;
         LineIndex lines;
+        // JSON is YAML, except that YAML forbids tabs where JSON allows any whitespace: a document that opens
+        // with '{' is read as the JSON it almost certainly is
+        boolean json = text.stripLeading().startsWith("{");
+        ObjectMapper mapper = json ? JSON : YAML;
         try {
-            root = YAML.readTree(text);
-            lines = LineIndex.of(YAML, text);
+            root = mapper.readTree(text);
+            lines = LineIndex.of(mapper, text);
         } catch (JacksonException e) {
             int line = e.getLocation() == null ? 1 : e.getLocation().getLineNr();
-            throw new RuleSetException(source + ":" + line + ": not valid YAML: " + e.getOriginalMessage());
+            throw new RuleSetException(source + ":" + line + ": not valid " + (json ? "JSON" : "YAML") + ": "
+                    + e.getOriginalMessage());
         } catch (IOException e) {
             throw new RuleSetException(source + ": cannot parse: " + e.getMessage(), e);
         }

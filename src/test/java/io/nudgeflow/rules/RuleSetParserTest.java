@@ -110,6 +110,19 @@ class RuleSetParserTest {
     }
 
     @Test
+    void aJsonRuleFileMayBeIndentedWithTabs() {
+        String json = "{\n\t\"version\": \"json-1\",\n\t\"active_events\": [\"lesson_completed\"],\n"
+                + "\t\"onboarding\": {\"checklist\": [\"lesson_completed\"]},\n\t\"rules\": [\n"
+                + "\t\t{\"id\": \"quiet\", \"kind\": \"REENGAGEMENT\", \"type\": \"inactivity\", \"after\": \"24h\"}\n\t]\n}\n";
+
+        assertThat(RuleSetParser.parse(json, "r.json").rules()).extracting(Rule::id).containsExactly("quiet");
+        assertThatThrownBy(() -> RuleSetParser.parse(json.replace("\"24h\"", "\"24 hours\""), "r.json"))
+                .hasMessageStartingWith("r.json:6: rule 'quiet', field 'after'");
+        assertThatThrownBy(() -> RuleSetParser.parse(json.replace("]\n}", "]\n"), "r.json"))
+                .hasMessageContaining("not valid JSON");
+    }
+
+    @Test
     void unknownFieldsAreRejectedBecauseTheyAreUsuallyTypos() {
         assertThatThrownBy(() -> RuleSetParser.parse(HEADER + """
                   - id: typo
