@@ -93,7 +93,8 @@ public final class ReplayCommand implements Callable<Integer> {
                 write(suppressedOut.toString(), outputs.suppressed());
             }
             for (String deadLetter : outputs.deadLetters()) {
-                err.println("skipped " + input.getFileName() + " " + deadLetter);
+                // stdin is named as it was given: the temporary copy's name means nothing to the user
+                err.println("skipped " + ("-".equals(events) ? "-" : input.getFileName().toString()) + " " + deadLetter);
             }
             printSummary(err, ruleSet, outputs, untilMs);
             return 0;

@@ -72,9 +72,9 @@ class ReplayCommandITCase {
                 .containsExactly("inactive_24h@2026-03-03T10:00:00Z", "onboarding_stalled@2026-03-03T10:00:00Z",
                         "inactive_48h@2026-03-04T10:00:00Z");
         assertThat(err.toString())
-                .contains("line 2: UNDECODABLE: not JSON")
-                .contains("line 3: MISSING_FIELD: user_id")
-                .contains("line 4: INVALID_TIME: event_time 'yesterday'")
+                .contains("skipped - line 2: UNDECODABLE: not JSON") // stdin is named "-", as on the command line
+                .contains("skipped - line 3: MISSING_FIELD: user_id")
+                .contains("skipped - line 4: INVALID_TIME: event_time 'yesterday'")
                 .contains("3 bad lines skipped");
     }
 
