@@ -52,8 +52,7 @@ final class RecentIds {
     /** Forgets the ids seen before {@code keepFrom}. */
     void forgetBefore(long keepFrom) {
         while (count > 0 && pairs[slot(0) + 1] < keepFrom) {
-            start = (start + 1) % (pairs.length / 2);
-            count--;
+            dropOldest();
         }
         if (count == 0) {
             start = 0;
@@ -68,8 +67,7 @@ final class RecentIds {
     int add(long hash, long seenAt) {
         int evicted = 0;
         if (count == MAX) {
-            start = (start + 1) % (pairs.length / 2);
-            count--;
+            dropOldest();
             evicted = 1;
         }
         if (count == pairs.length / 2) {
@@ -80,6 +78,11 @@ final class RecentIds {
         pairs[s + 1] = seenAt;
         count++;
         return evicted;
+    }
+
+    private void dropOldest() {
+        start = (start + 1) % (pairs.length / 2);
+        count--;
     }
 
     private void grow() {

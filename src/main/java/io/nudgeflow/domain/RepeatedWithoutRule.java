@@ -162,26 +162,24 @@ public record RepeatedWithoutRule(RuleHeader header, String event, int count, Du
     }
 
     private static long[] withoutGroupUpTo(long[] pairs, long g, long upTo) {
-        long[] kept = new long[pairs.length];
-        int n = 0;
-        for (int i = 0; i < pairs.length; i += 2) {
-            if (pairs[i] != g || pairs[i + 1] > upTo) {
-                kept[n++] = pairs[i];
-                kept[n++] = pairs[i + 1];
-            }
-        }
-        return Arrays.copyOf(kept, n);
+        return kept(pairs, (group, time) -> group != g || time > upTo);
     }
 
     /** The pairs without those before {@code horizon}. */
     private static long[] pruned(long[] pairs, long horizon) {
-        if (pairs == null) {
-            return new long[0];
-        }
+        return pairs == null ? new long[0] : kept(pairs, (group, time) -> time >= horizon);
+    }
+
+    private interface PairFilter {
+        boolean keeps(long group, long time);
+    }
+
+    /** The pairs the filter keeps, in order; the same array when it keeps them all. */
+    private static long[] kept(long[] pairs, PairFilter filter) {
         long[] kept = new long[pairs.length];
         int n = 0;
         for (int i = 0; i < pairs.length; i += 2) {
-            if (pairs[i + 1] >= horizon) {
+            if (filter.keeps(pairs[i], pairs[i + 1])) {
                 kept[n++] = pairs[i];
                 kept[n++] = pairs[i + 1];
             }

@@ -18,7 +18,6 @@ public final class EngineDriver implements EngineOutput {
     private long timer = UserState.NONE;
     private long watermark = Long.MIN_VALUE;
     public int lateAfterDeadline;
-    public int recentIdsForgotten;
 
     public EngineDriver(RuleSet rules, String userId) {
         this.engine = new UserEngine(rules);
@@ -76,8 +75,4 @@ public final class EngineDriver implements EngineOutput {
         lateAfterDeadline++;
     }
 
-    @Override
-    public void recentIdForgotten(Event event) {
-        recentIdsForgotten++;
-    }
 }
