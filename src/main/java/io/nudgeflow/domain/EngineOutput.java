@@ -24,6 +24,13 @@ public interface EngineOutput {
      */
     default void recentIdForgotten(Event event) {}
 
+    /**
+     * A trigger deferred by quiet hours will not be sent: the same rule (and group) already waited for the same
+     * release and the newer reason of the two was kept ({@code replaced}), or {@code UserState.MAX_DEFERRED}
+     * were waiting and the oldest reason was dropped.
+     */
+    default void deferredTriggerDiscarded(String userId, String ruleId, boolean replaced) {}
+
     /** The user asked to be forgotten: all of their state is gone. */
     default void erased(Event event) {}
 }

@@ -352,8 +352,11 @@ public final class UserEngine {
             if (inQuietHours(local)) {
                 long deferTo = quietHoursEnd(dueAt, local, s.zone);
                 if (deferTo > s.clock) {
-                    s.addDeferred(new DeferredTrigger(rule.id(), dueAt, deferTo, causeEventId,
-                            firing.group(), new java.util.TreeMap<>(firing.variables())));
+                    UserState.Deferral deferral = s.addDeferred(new DeferredTrigger(rule.id(), dueAt, deferTo,
+                            causeEventId, firing.group(), new java.util.TreeMap<>(firing.variables())));
+                    if (deferral != UserState.Deferral.WAITING) {
+                        out.deferredTriggerDiscarded(userId, rule.id(), deferral == UserState.Deferral.REPLACED);
+                    }
                     return;
                 }
                 // a late event whose quiet hours are over in the user's timeline: out at once, at the user's clock

@@ -54,7 +54,10 @@ public final class UserState {
     int capCount;
     /** Counters, sums, pending carts, recent failures: what the rules remember. */
     final RuleMemory memory = new RuleMemory();
-    /** Triggers waiting for the end of quiet hours, usually none. */
+    /**
+     * Triggers waiting for the end of quiet hours, usually none: at most one per rule, group and release
+     * instant, and {@link #MAX_DEFERRED} in all ({@link #addDeferred}).
+     */
     java.util.List<DeferredTrigger> deferred = java.util.List.of();
     /**
      * When the user's one timer is set for, or NONE when none is pending (a timer that fired is cleared).
@@ -142,11 +145,58 @@ public final class UserState {
         return Long.numberOfLeadingZeros(~shifted);
     }
 
-    void addDeferred(DeferredTrigger d) {
+    /**
+     * Hard bound of {@link #deferred}: far above the rules that can fire in one night (one per rule and group,
+     * a few groups each); only a flood reaches it.
+     */
+    static final int MAX_DEFERRED = 32;
+
+    /** What became of a trigger offered to wait for the end of quiet hours. */
+    enum Deferral {
+        /** It waits. */
+        WAITING,
+        /** The same rule (and group) already waits for the same release: the newer reason of the two waits. */
+        REPLACED,
+        /** {@link #MAX_DEFERRED} were waiting: the one with the oldest reason was dropped. */
+        DROPPED
+    }
+
+    /**
+     * Puts a trigger to wait for the end of quiet hours, within the bounds: one per rule, group and release
+     * instant — the user gets one push per rule when quiet hours end, carrying the newest reason — and
+     * {@link #MAX_DEFERRED} in all, dropping the oldest reason. Both choices depend on the triggers' due times,
+     * not on the order their events arrived in, so a late event leaves what replay leaves.
+     */
+    Deferral addDeferred(DeferredTrigger d) {
+        for (int i = 0; i < deferred.size(); i++) {
+            DeferredTrigger waiting = deferred.get(i);
+            if (waiting.ruleId().equals(d.ruleId()) && waiting.deferTo() == d.deferTo()
+                    && java.util.Objects.equals(waiting.group(), d.group())) {
+                if (NEWEST_REASON_LAST.compare(d, waiting) > 0) {
+                    java.util.List<DeferredTrigger> replaced = new java.util.ArrayList<>(deferred);
+                    replaced.set(i, d); // in place: releases at one instant keep their order
+                    deferred = replaced;
+                }
+                return Deferral.REPLACED;
+            }
+        }
         java.util.List<DeferredTrigger> more = new java.util.ArrayList<>(deferred);
         more.add(d);
+        if (more.size() <= MAX_DEFERRED) {
+            deferred = more;
+            return Deferral.WAITING;
+        }
+        more.remove(java.util.Collections.min(more, NEWEST_REASON_LAST));
         deferred = more;
+        return Deferral.DROPPED;
     }
+
+    /** Orders deferred triggers by due time, then by what caused them, so every tie has one answer. */
+    private static final java.util.Comparator<DeferredTrigger> NEWEST_REASON_LAST = java.util.Comparator
+            .comparingLong(DeferredTrigger::dueAt)
+            .thenComparing(DeferredTrigger::causeEventId, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
+            .thenComparing(DeferredTrigger::ruleId)
+            .thenComparing(DeferredTrigger::group, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()));
 
     /**
      * Whether a deadline of this user at or after {@code eventTime} has already fired: the clock was moved

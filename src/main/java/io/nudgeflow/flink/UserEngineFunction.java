@@ -143,6 +143,8 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, Event
         final Counter lateAfterDeadline;
         final Counter recentIdsForgotten;
         final Counter erasures;
+        final Counter deferredReplaced;
+        final Counter deferredDropped;
         private Context ctx;
         private Collector<Trigger> out;
 
@@ -156,6 +158,8 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, Event
             lateAfterDeadline = metrics.counter("lateEventsAfterDeadline");
             recentIdsForgotten = metrics.counter("recentIdsForgotten");
             erasures = metrics.counter("usersErased");
+            deferredReplaced = metrics.counter("deferredTriggersReplaced");
+            deferredDropped = metrics.counter("deferredTriggersDropped");
         }
 
         void bind(Context ctx, Collector<Trigger> out) {
@@ -200,6 +204,11 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, Event
         @Override
         public void recentIdForgotten(Event event) {
             recentIdsForgotten.inc();
+        }
+
+        @Override
+        public void deferredTriggerDiscarded(String userId, String ruleId, boolean replaced) {
+            (replaced ? deferredReplaced : deferredDropped).inc();
         }
 
         @Override

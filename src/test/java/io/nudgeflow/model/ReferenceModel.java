@@ -9,9 +9,12 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -558,7 +561,7 @@ final class ReferenceModel {
                 long day = epochDay(dueAt, zone()) + (local.isBefore(LocalTime.of(8, 0)) ? 0 : 1);
                 long release = instantAt(day, LocalTime.of(8, 0), zone());
                 if (release > clock) {
-                    deferred.add(new Deferred(rule, dueAt, release, cause, group, attributes));
+                    defer(new Deferred(rule, dueAt, release, cause, group, attributes));
                 } else { // its 08:00 is already behind the user's clock: out now
                     emit(rule, userNow(), cause, attributes, decidedAt);
                 }
@@ -566,6 +569,31 @@ final class ReferenceModel {
             }
         }
         emit(rule, dueAt, cause, attributes, decidedAt);
+    }
+
+    /**
+     * One waiting trigger per rule, group and release, the later due time (then the greater cause id) staying
+     * in the earlier one's place; at most 32 in all, the earliest due time going first.
+     */
+    private void defer(Deferred d) {
+        Comparator<Deferred> newestLast = Comparator.comparingLong(Deferred::dueAt)
+                .thenComparing(Deferred::causeEventId, Comparator.nullsFirst(Comparator.naturalOrder()))
+                .thenComparing(Deferred::ruleId)
+                .thenComparing(Deferred::group, Comparator.nullsFirst(Comparator.naturalOrder()));
+        for (int i = 0; i < deferred.size(); i++) {
+            Deferred waiting = deferred.get(i);
+            if (waiting.ruleId().equals(d.ruleId()) && waiting.deferTo() == d.deferTo()
+                    && Objects.equals(waiting.group(), d.group())) {
+                if (newestLast.compare(d, waiting) > 0) {
+                    deferred.set(i, d);
+                }
+                return;
+            }
+        }
+        deferred.add(d);
+        if (deferred.size() > 32) {
+            deferred.remove(Collections.min(deferred, newestLast));
+        }
     }
 
     /** Consent, then the day's cap (the local day of the user's clock at the decision; it never goes back). */

@@ -73,7 +73,11 @@ final class Jobs {
      * comparisons with the profiling tools.
      */
     static EngineSettings engineSettings() {
-        return EngineSettings.live(BenchRules.load(), ClockScale.REAL, Duration.ofDays(400)).withStateCache(
+        return engineSettings(BenchRules.load());
+    }
+
+    static EngineSettings engineSettings(io.nudgeflow.domain.RuleSet rules) {
+        return EngineSettings.live(rules, ClockScale.REAL, Duration.ofDays(400)).withStateCache(
                 Integer.getInteger("bench.stateCacheUsers", EngineSettings.DEFAULT_STATE_CACHE_USERS),
                 Integer.getInteger("bench.stateCachePendingWrites", EngineSettings.DEFAULT_STATE_CACHE_PENDING_WRITES))
                 .withLiveInput(duration("bench.maxEventDelay", TimeMode.Live.DEFAULT_MAX_EVENT_DELAY),
@@ -89,11 +93,17 @@ final class Jobs {
     /** @param out for Nudgeflow, the engagement-triggers topic; its other outputs get suffixed names */
     static void build(JobKind kind, StreamExecutionEnvironment env, String bootstrap, String in, String out,
             String groupId, boolean bounded) {
+        build(kind, env, bootstrap, in, out, groupId, bounded, BenchRules.load());
+    }
+
+    /** @param rules Nudgeflow's rule set (the other jobs have none) */
+    static void build(JobKind kind, StreamExecutionEnvironment env, String bootstrap, String in, String out,
+            String groupId, boolean bounded, io.nudgeflow.domain.RuleSet rules) {
         Topics topics = new Topics(in, out, out + "-segments", out + "-suppressed", out + "-dlq");
         KafkaSettings kafka = new KafkaSettings(bootstrap, groupId, topics, DeliveryGuarantee.AT_LEAST_ONCE, "bench",
                 overrides("bench.kafka", Map.of()));
         if (kind == JobKind.NUDGEFLOW) {
-            LiveJob.build(env, kafka, engineSettings(), bounded);
+            LiveJob.build(env, kafka, engineSettings(rules), bounded);
             return;
         }
         DataStream<RawEvent> source = env.fromSource(KafkaConnectors.userEvents(kafka, null, bounded),
