@@ -5,6 +5,7 @@ import io.nudgeflow.domain.RuleSet;
 import io.nudgeflow.flink.EngineSettings;
 import io.nudgeflow.io.KafkaSettings;
 import io.nudgeflow.io.Topics;
+import io.nudgeflow.io.WriterSchemas;
 import io.nudgeflow.pipeline.JobConfig;
 import io.nudgeflow.pipeline.LiveJob;
 import io.nudgeflow.rules.RuleSetException;
@@ -87,6 +88,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--buffer-timeout", defaultValue = "5ms", converter = DurationConverter.class, description = "Network buffer flush interval; lower means less latency (default: ${DEFAULT-VALUE}).")
     Duration bufferTimeout;
 
+    @Option(names = "--writer-schemas", paramLabel = "DIR", description = "Directory of UserEvent writer schemas (*.avsc) "
+            + "producers use besides the versions shipped in the jar; read again when an event names an unknown one.")
+    Path writerSchemas;
+
     @Option(names = "--parallelism", paramLabel = "N", description = "Job parallelism (default: the cluster's).")
     Integer parallelism;
 
@@ -122,7 +127,14 @@ public final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("Invalid option: " + e.getMessage());
             return 2;
         }
-        LiveJob.build(env, kafka, settings, false);
+        WriterSchemas schemas;
+        try {
+            schemas = writerSchemas == null ? WriterSchemas.builtIn() : WriterSchemas.withDirectory(writerSchemas);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("Invalid option --writer-schemas: " + e.getMessage());
+            return 2;
+        }
+        LiveJob.build(env, kafka, settings, schemas, false);
         env.execute("nudgeflow " + ruleSet.version());
         return 0;
     }

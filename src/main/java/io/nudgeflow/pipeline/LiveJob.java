@@ -5,6 +5,7 @@ import io.nudgeflow.avro.Trigger;
 import io.nudgeflow.flink.EngineSettings;
 import io.nudgeflow.flink.TimeMode;
 import io.nudgeflow.io.AvroEventDecoder;
+import io.nudgeflow.io.WriterSchemas;
 import io.nudgeflow.io.AvroSingleObjectSerializer;
 import io.nudgeflow.io.DeadLetterSerializer;
 import io.nudgeflow.io.EventIntake;
@@ -28,11 +29,17 @@ public final class LiveJob {
 
     /** @param bounded stop at the offsets that are latest at start (tests, backfills) */
     public static void build(StreamExecutionEnvironment env, KafkaSettings kafka, EngineSettings settings, boolean bounded) {
+        build(env, kafka, settings, WriterSchemas.builtIn(), bounded);
+    }
+
+    /** @param writerSchemas the versions of UserEvent the input may be written with, besides today's */
+    public static void build(StreamExecutionEnvironment env, KafkaSettings kafka, EngineSettings settings,
+            WriterSchemas writerSchemas, boolean bounded) {
         Topics topics = kafka.topics();
         if (!(settings.timeMode() instanceof TimeMode.Live time)) {
             throw new IllegalArgumentException("the live job needs live time, not " + settings.timeMode());
         }
-        EventIntake intake = new EventIntake(new AvroEventDecoder(), settings.validator(), settings.clock());
+        EventIntake intake = new EventIntake(new AvroEventDecoder(writerSchemas), settings.validator(), settings.clock());
         // The source makes the watermarks itself (InputTimeSource): Flink's generators stay out of it
         DataStream<RawEvent> input = env
                 .fromSource(new InputTimeSource(KafkaConnectors.userEvents(kafka, intake, bounded),

@@ -11,7 +11,9 @@ import io.nudgeflow.flink.EngineSettings;
 import io.nudgeflow.io.AvroBytes;
 import io.nudgeflow.io.DeadLetterHeaders;
 import io.nudgeflow.io.KafkaSettings;
+import io.nudgeflow.io.OtherSchemaVersions;
 import io.nudgeflow.io.Topics;
+import io.nudgeflow.io.WriterSchemas;
 import io.nudgeflow.pipeline.JobConfig;
 import io.nudgeflow.pipeline.LiveJob;
 import io.nudgeflow.rules.RuleSetParser;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.apache.avro.Schema;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -61,7 +64,8 @@ class LiveJobITCase {
     }
 
     @Test
-    void avroEventsFlowThroughTheEngineToEveryTopicAndDeadlinesFireOnAQuietStream(@TempDir Path rocksDir) throws Exception {
+    void avroEventsFlowThroughTheEngineToEveryTopicAndDeadlinesFireOnAQuietStream(@TempDir Path rocksDir,
+            @TempDir Path schemaDir) throws Exception {
         KafkaSettings kafkaSettings = TestTopics.fresh(kafka, 2);
         Topics topics = kafkaSettings.topics();
 
@@ -71,11 +75,23 @@ class LiveJobITCase {
         Instant quietLesson = now.minus(Duration.ofHours(24)).plusSeconds(15);
         String middayZone = middayZoneAt(quietLesson.plus(Duration.ofHours(24)));
         byte[] garbage = "definitely not avro".getBytes(StandardCharsets.UTF_8);
+        Schema newer = OtherSchemaVersions.schema("/schemas/UserEvent-next.avsc");
+        Schema incompatible = OtherSchemaVersions.schema("/schemas/UserEvent-user-id-as-long.avsc");
+        Files.writeString(schemaDir.resolve("user-event-5.3.avsc"), newer.toString(true));
+        Files.writeString(schemaDir.resolve("user-event-broken.avsc"), incompatible.toString(true));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             send(producer, topics, event("e1", "newbie", "signup", now.minusSeconds(60)));
-            send(producer, topics, event("e2", "achiever", "profile_completed", now.minusSeconds(50)));
-            send(producer, topics, event("e3", "achiever", "goal_set", now.minusSeconds(40)));
+            // the achiever's app was upgraded in between: schema version 1, then a newer producer's schema
+            producer.send(new ProducerRecord<>(topics.userEvents(), key("achiever"), OtherSchemaVersions.written(
+                    OtherSchemaVersions.schema("/schemas/UserEvent.v1.avsc"), Map.of("event_id", "e2", "user_id", "achiever",
+                            "event_type", "profile_completed", "event_time", now.minusSeconds(50).toEpochMilli())))).get();
+            producer.send(new ProducerRecord<>(topics.userEvents(), key("achiever"), OtherSchemaVersions.written(newer,
+                    Map.of("event_id", "e3", "user_id", "achiever", "event_type", "goal_set", "app_version", "5.3.0",
+                            "event_time", now.minusSeconds(40).toEpochMilli())))).get();
+            producer.send(new ProducerRecord<>(topics.userEvents(), key("broken-app"), OtherSchemaVersions.written(
+                    incompatible, Map.of("event_id", "e9", "user_id", 42L, "event_type", "goal_set",
+                            "event_time", now.minusSeconds(40).toEpochMilli())))).get();
             send(producer, topics, event("e4", "achiever", "lesson_completed", now.minusSeconds(30)));
             UserEvent lesson = event("e5", "quiet", "lesson_completed", quietLesson);
             lesson.setTimezone(middayZone);
@@ -87,8 +103,8 @@ class LiveJobITCase {
                 "rocksdb", Duration.ofSeconds(2), null, Duration.ofMillis(5),
                 Map.of("restart-strategy.type", "none", "state.backend.rocksdb.localdir", rocksDir.toString())));
         env.setParallelism(2);
-        LiveJob.build(env, kafkaSettings,
-                EngineSettings.live(RuleSetParser.loadDefault(), ClockScale.REAL, Duration.ofDays(400)), false);
+        LiveJob.build(env, kafkaSettings, EngineSettings.live(RuleSetParser.loadDefault(), ClockScale.REAL,
+                Duration.ofDays(400)), WriterSchemas.withDirectory(schemaDir), false);
         JobClient job = env.executeAsync("nudgeflow-it");
 
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
@@ -109,7 +125,7 @@ class LiveJobITCase {
                 }
                 return triggers.stream().anyMatch(t -> t.getRuleId().equals("inactive_24h"))
                         && segments.size() >= 4
-                        && records.stream().anyMatch(r -> r.topic().equals(topics.deadLetters()));
+                        && records.stream().filter(r -> r.topic().equals(topics.deadLetters())).count() >= 2;
             });
             try (Stream<Path> files = Files.walk(rocksDir)) {
                 assertThat(files.map(p -> p.getFileName().toString()))
@@ -133,7 +149,13 @@ class LiveJobITCase {
         System.out.printf("inactive_24h emitted %d ms after its deadline%n",
                 Duration.between(inactive.getFireTime(), inactive.getEmittedAt()).toMillis());
 
-        ConsumerRecord<byte[], byte[]> dead = records.stream().filter(r -> r.topic().equals(topics.deadLetters())).findFirst().orElseThrow();
+        ConsumerRecord<byte[], byte[]> dead = records.stream().filter(r -> r.topic().equals(topics.deadLetters())
+                && new String(r.key(), StandardCharsets.UTF_8).equals("bad")).findFirst().orElseThrow();
+        ConsumerRecord<byte[], byte[]> unreadable = records.stream().filter(r -> r.topic().equals(topics.deadLetters())
+                && new String(r.key(), StandardCharsets.UTF_8).equals("broken-app")).findFirst().orElseThrow();
+        assertThat(header(unreadable, DeadLetterHeaders.REASON)).isEqualTo(String.format(
+                "UNDECODABLE: writer schema %016x cannot be read as UserEvent: TYPE_MISMATCH at /fields/1/type "
+                        + "(reader type: STRING not compatible with writer type: LONG)", WriterSchemas.fingerprint(incompatible)));
         assertThat(dead.value()).isEqualTo(garbage);
         assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo("bad");
         assertThat(header(dead, DeadLetterHeaders.REASON)).startsWith("UNDECODABLE");
@@ -197,6 +219,10 @@ class LiveJobITCase {
     private static UserEvent event(String id, String user, String type, Instant time) {
         return UserEvent.newBuilder().setEventId(id).setUserId(user).setEventType(type).setEventTime(time)
                 .setTimezone(null).setValue(null).setProperties(Map.of()).build();
+    }
+
+    private static byte[] key(String userId) {
+        return userId.getBytes(StandardCharsets.UTF_8);
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, Topics topics, UserEvent event) throws Exception {
