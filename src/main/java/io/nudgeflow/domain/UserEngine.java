@@ -119,11 +119,14 @@ public final class UserEngine {
             s.lastActive = Math.max(s.lastActive, event.time());
         }
         // counters and sums (in hundredths) of the types the rules read, shared by all of them
-        long countAfter = add(s, counterKeys.get(event.type()), 1);
-        long countBefore = countAfter - 1;
+        Integer countKey = counterKeys.get(event.type());
+        long countBefore = valueOf(s, countKey);
+        long countAfter = add(s, countKey, 1);
+        // Math.round saturates (a value of 1e300 is Long.MAX_VALUE hundredths), and so does the sum
         long amount = event.value() == null ? 0 : Math.round(event.value() * 100);
-        long sumAfter = add(s, sumKeys.get(event.type()), amount);
-        long sumBefore = sumAfter - amount;
+        Integer sumKey = sumKeys.get(event.type());
+        long sumBefore = valueOf(s, sumKey);
+        long sumAfter = add(s, sumKey, amount);
         boolean wasComplete = s.checklistDone == rules.onboarding().completeMask();
         boolean onboardingRestarted = applyOnboarding(s, event);
         boolean checklistCompleted = !wasComplete && s.checklistDone == rules.onboarding().completeMask();
@@ -245,14 +248,25 @@ public final class UserEngine {
         return next;
     }
 
-    /** Adds to a memory counter and returns its new value; without a key (nobody reads it), returns 0 + amount. */
+    /**
+     * Adds to a memory counter and returns its new value; without a key (nobody reads it), returns 0 + amount.
+     * Saturating: a sum that would pass Long.MAX_VALUE stays there instead of wrapping round to a negative
+     * number (which would cross a threshold again).
+     */
     private static long add(UserState s, Integer key, long amount) {
-        if (key == null) {
-            return amount;
+        long before = valueOf(s, key);
+        long after = before + amount;
+        if (((before ^ after) & (amount ^ after)) < 0) { // overflow: the sign of both operands differs from the result's
+            after = amount > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
         }
-        long after = s.memory.counter(key) + amount;
-        s.memory.setCounter(key, after);
+        if (key != null) {
+            s.memory.setCounter(key, after);
+        }
         return after;
+    }
+
+    private static long valueOf(UserState s, Integer key) {
+        return key == null ? 0 : s.memory.counter(key);
     }
 
     /** The newest consent event by event time decides (equal times: the later arrival). */

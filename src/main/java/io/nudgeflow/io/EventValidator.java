@@ -72,6 +72,9 @@ public final class EventValidator implements Serializable {
         requireNoReplacementCharacter("event_id", e.getEventId());
         requireNoReplacementCharacter("user_id", e.getUserId());
         requireNoReplacementCharacter("event_type", e.getEventType());
+        requireWellFormed("event_id", e.getEventId());
+        requireWellFormed("user_id", e.getUserId());
+        requireWellFormed("event_type", e.getEventType());
         if (e.getValue() != null && !Double.isFinite(e.getValue())) {
             throw new BadEventException("INVALID_FIELD: value must be a finite number");
         }
@@ -80,6 +83,8 @@ public final class EventValidator implements Serializable {
             throw new BadEventException("OVERSIZED: " + properties.size() + " properties, the limit is " + MAX_PROPERTIES);
         }
         for (Map.Entry<String, String> p : properties.entrySet()) {
+            requireWellFormed("property key", p.getKey());
+            requireWellFormed("property '" + abbreviate(p.getKey()) + "'", p.getValue());
             if (characters(p.getKey()) > MAX_PROPERTY_KEY_CHARS || characters(p.getValue()) > MAX_PROPERTY_VALUE_CHARS) {
                 throw new BadEventException("OVERSIZED: property '" + abbreviate(p.getKey()) + "' exceeds "
                         + MAX_PROPERTY_KEY_CHARS + "-character keys / " + MAX_PROPERTY_VALUE_CHARS + "-character values");
@@ -113,6 +118,21 @@ public final class EventValidator implements Serializable {
     private static void requireNoReplacementCharacter(String field, String value) throws BadEventException {
         if (value.indexOf('\uFFFD') >= 0) {
             throw new BadEventException("INVALID_FIELD: " + field + " is not valid UTF-8 (holds U+FFFD)");
+        }
+    }
+
+    /**
+     * No unpaired UTF-16 surrogate: JSON's {@code \uD800} escape can write one, no UTF-8 encoder can, and the
+     * outputs (Avro, JSON lines) could not carry it faithfully.
+     */
+    private static void requireWellFormed(String field, String value) throws BadEventException {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new BadEventException("INVALID_FIELD: " + field + " is not valid Unicode text (an unpaired surrogate)");
+            }
         }
     }
 

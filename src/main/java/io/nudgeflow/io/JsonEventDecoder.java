@@ -16,7 +16,9 @@ import java.util.Map;
  * or epoch milliseconds. Unknown fields are ignored, so richer exports can be replayed as they are.
  */
 public final class JsonEventDecoder implements EventDecoder {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** One value per line: "{...} {...}" or "{...}x" is not an event plus noise, it is a bad line. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     @Override
     public UserEvent decode(byte[] bytes) throws BadEventException {

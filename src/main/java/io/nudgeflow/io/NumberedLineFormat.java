@@ -1,9 +1,7 @@
 package io.nudgeflow.io;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.reader.SimpleStreamFormat;
@@ -20,25 +18,18 @@ public final class NumberedLineFormat extends SimpleStreamFormat<RawEvent> {
 
     @Override
     public StreamFormat.Reader<RawEvent> createReader(Configuration config, FSDataInputStream stream) {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
+        BufferedInputStream in = new BufferedInputStream(stream);
+        ByteLines lines = new ByteLines(in);
         return new StreamFormat.Reader<>() {
-            private long lineNumber;
-
             @Override
             public RawEvent read() throws IOException {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    lineNumber++;
-                    if (!line.isBlank()) {
-                        return new RawEvent(null, line.getBytes(StandardCharsets.UTF_8), sourceName, 0, lineNumber);
-                    }
-                }
-                return null;
+                byte[] line = lines.next();
+                return line == null ? null : new RawEvent(null, line, sourceName, 0, lines.number());
             }
 
             @Override
             public void close() throws IOException {
-                reader.close();
+                in.close();
             }
         };
     }

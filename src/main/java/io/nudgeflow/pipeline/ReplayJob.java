@@ -5,6 +5,7 @@ import io.nudgeflow.avro.Trigger;
 import io.nudgeflow.domain.RuleSet;
 import io.nudgeflow.flink.EngineSettings;
 import io.nudgeflow.io.BadEventException;
+import io.nudgeflow.io.ByteLines;
 import io.nudgeflow.io.DeadLetter;
 import io.nudgeflow.io.EventIntake;
 import io.nudgeflow.io.EventValidator;
@@ -14,7 +15,6 @@ import io.nudgeflow.io.JsonLinesFileSink;
 import io.nudgeflow.io.NumberedLineFormat;
 import io.nudgeflow.io.RawEvent;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -85,27 +85,18 @@ public final class ReplayJob {
         JsonEventDecoder decoder = new JsonEventDecoder();
         EventValidator validator = EventValidator.replay();
         long max = Long.MIN_VALUE;
-        // bytes, not characters: a line that is not UTF-8 is a dead letter of the replay, not an error here
+        // the lines as the replay reads them (ByteLines): a bad one is its dead letter, not an error here
         try (InputStream in = new BufferedInputStream(Files.newInputStream(events))) {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            int b;
-            do {
-                b = in.read();
-                if (b != '\n' && b != -1) {
-                    line.write(b);
-                    continue;
+            ByteLines lines = new ByteLines(in);
+            for (byte[] line = lines.next(); line != null; line = lines.next()) {
+                try {
+                    var event = decoder.decode(line);
+                    validator.validate(event, 0);
+                    max = Math.max(max, event.getEventTime().toEpochMilli());
+                } catch (BadEventException e) {
+                    // reported as a dead letter by the replay itself; it does not move --until
                 }
-                if (line.size() > 0) {
-                    try {
-                        var event = decoder.decode(line.toByteArray());
-                        validator.validate(event, 0);
-                        max = Math.max(max, event.getEventTime().toEpochMilli());
-                    } catch (BadEventException e) {
-                        // reported as a dead letter by the replay itself; it does not move --until
-                    }
-                    line.reset();
-                }
-            } while (b != -1);
+            }
         }
         return max == Long.MIN_VALUE ? OptionalLong.empty() : OptionalLong.of(max);
     }

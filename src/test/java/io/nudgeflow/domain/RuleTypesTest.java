@@ -187,6 +187,16 @@ class RuleTypesTest {
             f.event("purchase", minutes(MONDAY_10AM, 5), null, 0.01, Map.of());
             assertThat(f.only("tier_silver").attributes()).containsEntry("points", "100");
         }
+
+        @Test
+        void aSumBeyondTheLargestNumberSaturatesInsteadOfWrappingRoundAndFiringAgain() {
+            EngineFixture f = new EngineFixture();
+            for (int i = 0; i < 3; i++) { // each 1e300: the sum passes Long.MAX_VALUE hundredths at the second
+                f.event("purchase", minutes(MONDAY_10AM, i), null, 1e300, Map.of());
+            }
+
+            assertThat(f.ruleIds().stream().filter(r -> r.startsWith("tier_"))).containsExactly("tier_silver", "tier_gold");
+        }
     }
 
     @Nested

@@ -173,6 +173,42 @@ class ExactValidationTest {
             assertThat(ReplayJob.largestEventTime(file)).hasValue(Instant.parse("2026-03-02T10:00:00Z").toEpochMilli());
         }
 
+        @org.junit.jupiter.params.ParameterizedTest
+        @org.junit.jupiter.params.provider.ValueSource(strings = {" {\"a\": 1}", "x", " 1", "\u0000"})
+        void aJsonLineWithAnythingAfterItsObjectIsRejected(String after) {
+            String line = "{\"event_id\":\"e1\",\"user_id\":\"u1\",\"event_type\":\"app_open\",\"event_time\":\"2026-03-02T10:00:00Z\"}";
+
+            assertThatThrownBy(() -> new JsonEventDecoder().decode((line + after).getBytes(StandardCharsets.UTF_8)))
+                    .isInstanceOf(BadEventException.class).hasMessageStartingWith("UNDECODABLE: not JSON");
+        }
+
+        @Test
+        void aJsonLineThatIsNotUtf8IsRejectedNotReadAsReplacementCharacters() {
+            byte[] line = "{\"event_id\":\"e1\",\"user_id\":\"u?\",\"event_type\":\"app_open\",\"event_time\":\"2026-03-02T10:00:00Z\"}"
+                    .getBytes(StandardCharsets.UTF_8);
+            line[new String(line, StandardCharsets.UTF_8).indexOf('?')] = (byte) 0xFF;
+
+            assertThatThrownBy(() -> new JsonEventDecoder().decode(line))
+                    .isInstanceOf(BadEventException.class).hasMessageStartingWith("UNDECODABLE: not JSON");
+        }
+
+        @Test
+        void anUnpairedSurrogateEscapeIsRejectedInIdsAndProperties() throws Exception {
+            JsonEventDecoder json = new JsonEventDecoder();
+            UserEvent inId = json.decode("{\"event_id\":\"e\\uD800\",\"user_id\":\"u1\",\"event_type\":\"app_open\",\"event_time\":\"2026-03-02T10:00:00Z\"}"
+                    .getBytes(StandardCharsets.UTF_8));
+            UserEvent inProperty = json.decode(("{\"event_id\":\"e1\",\"user_id\":\"u1\",\"event_type\":\"app_open\",\"event_time\":\"2026-03-02T10:00:00Z\","
+                    + "\"properties\":{\"k\":\"\\uDC00x\"}}").getBytes(StandardCharsets.UTF_8));
+            UserEvent paired = json.decode("{\"event_id\":\"\\uD83D\\uDE00\",\"user_id\":\"u1\",\"event_type\":\"app_open\",\"event_time\":\"2026-03-02T10:00:00Z\"}"
+                    .getBytes(StandardCharsets.UTF_8));
+
+            assertThatThrownBy(() -> validate(EventValidator.replay(), inId)).hasMessage(
+                    "INVALID_FIELD: event_id is not valid Unicode text (an unpaired surrogate)");
+            assertThatThrownBy(() -> validate(EventValidator.replay(), inProperty)).hasMessage(
+                    "INVALID_FIELD: property 'k' is not valid Unicode text (an unpaired surrogate)");
+            validate(EventValidator.replay(), paired); // an emoji written as a surrogate pair escape is fine
+        }
+
         private static byte[] concat(byte[]... parts) {
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             for (byte[] p : parts) {

@@ -36,7 +36,8 @@ import org.apache.kafka.common.utils.Utils;
  * cost per event in the domain engine over the same events.
  *
  * <p>{@code ProfileHotUser [hotEvents=300000] [hotRate=5000] [others=1000] [otherRate=400] [quietSeconds=30]
- * [domainEvents=hotEvents]}
+ * [domainEvents=hotEvents] [floodUsers=1]}: with {@code floodUsers} > 1 the same flood comes from that many
+ * users (a control: the same load without a hot user).
  */
 public final class ProfileHotUser {
     private static final String HOT = "hot-user";
@@ -57,7 +58,9 @@ public final class ProfileHotUser {
                 hotEvents, hotRate, hotZone, others, otherRate, dayZone);
         RuleSet rules = BenchRules.load(true);
 
-        Histogram[][] latency = runOnKafka(rules, hotEvents, hotRate, others, otherRate, quietSeconds, hotZone, dayZone);
+        int floodUsers = intArg(args, 6, 1);
+        Histogram[][] latency = runOnKafka(rules, hotEvents, hotRate, others, otherRate, quietSeconds, hotZone, dayZone,
+                floodUsers);
         String[] groups = {"same partition, same subtask", "same partition, other subtask",
                 "other partition, same subtask", "other partition, other subtask"};
         for (int g = 0; g < 4; g++) {
@@ -71,7 +74,7 @@ public final class ProfileHotUser {
     }
 
     private static Histogram[][] runOnKafka(RuleSet rules, int hotEvents, int hotRate, int others, int otherRate,
-            int quietSeconds, String hotZone, String dayZone) throws Exception {
+            int quietSeconds, String hotZone, String dayZone, int floodUsers) throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 6);
         String in = "hot-in-" + run;
         String out = "hot-out-" + run;
@@ -108,7 +111,9 @@ public final class ProfileHotUser {
                 }, "others");
                 Thread hotThread = new Thread(() -> {
                     Workload w = new Workload(1, 1, 4);
-                    sendAtRate(hotRate, floodSeconds, floodStart, (intended) -> flood.send(in, w.record(HOT, hotZone,
+                    SplittableRandom random = new SplittableRandom(6);
+                    sendAtRate(hotRate, floodSeconds, floodStart, (intended) -> flood.send(in, w.record(
+                            floodUsers == 1 ? HOT : HOT + "-" + random.nextInt(floodUsers), hotZone,
                             Workload.PROBE_EVENT, System.currentTimeMillis(),
                             Map.of(Workload.SENT_NANOS, Long.toString(intended)), null)));
                     flood.flush();
@@ -129,7 +134,7 @@ public final class ProfileHotUser {
                         if (sent == null) {
                             continue;
                         }
-                        if (t.getUserId().equals(HOT)) {
+                        if (t.getUserId().startsWith(HOT)) {
                             hotTriggers++;
                             continue;
                         }
