@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * says. Users' events arrive in real time (deadline rules of seconds, from a test rule file), and three times a
  * TaskManager is killed with {@code kill -9} and a new one started: what reaches the Kafka topics equals what
  * {@code replay} says of the same input — nothing lost, nothing replay would not send, every redelivery with
- * the same {@code trigger_id}; deadlines that passed while the job was down may only be labelled STALE.
+ * the same {@code trigger_id}; deadlines that passed while the job was down may only be labelled STALE. The
+ * same with the Kafka broker killed and restarted three times instead (scenario d).
  */
 class StandaloneClusterITCase {
     private static final Topics TOPICS = new Topics(Topics.USER_EVENTS, Topics.ENGAGEMENT_TRIGGERS,
@@ -39,6 +40,26 @@ class StandaloneClusterITCase {
 
     @Test
     void threeTaskManagerKillsMidStreamLoseNothingAndAddNothingReplayWouldNotSend(@TempDir Path dir) throws Exception {
+        runWith(dir, 37, "2s", cluster -> {
+            cluster.killTaskManager();
+            cluster.startTaskManager();
+        }, "TaskManager kills");
+    }
+
+    @Test
+    void aKafkaBrokerCrashingThreeTimesMidStreamLosesNothing(@TempDir Path dir) throws Exception {
+        // while the broker is down the devices' events wait in their producers and reach Kafka up to ~15 s late:
+        // deadlines wait that long for them (--max-event-delay), else live would decide without them (README, Time)
+        runWith(dir, 41, "30s", StandaloneCluster::restartKafka, "broker restarts");
+    }
+
+    /** Something that goes wrong with the cluster, three times while users' events arrive. */
+    private interface Disruption {
+        void hit(StandaloneCluster cluster) throws Exception;
+    }
+
+    private static void runWith(Path dir, long seed, String maxEventDelay, Disruption disruption, String what)
+            throws Exception {
         try (StandaloneCluster cluster = StandaloneCluster.start(dir.resolve("cluster"),
                 Map.of("heartbeat.timeout", "10000", "heartbeat.interval", "2000"))) {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.kafkaBootstrap()))) {
@@ -49,13 +70,13 @@ class StandaloneClusterITCase {
                 admin.createTopics(topics).all().get();
             }
             String job = cluster.submit(Path.of("target", "nudgeflow-job.jar"), "run", "--bootstrap-servers",
-                    cluster.kafkaBootstrap(), "--rules", SHORT_RULES_FILE.toString(), "--max-event-delay", "2s",
+                    cluster.kafkaBootstrap(), "--rules", SHORT_RULES_FILE.toString(), "--max-event-delay", maxEventDelay,
                     "--checkpoint-interval", "2s");
             cluster.awaitJobState(job, "RUNNING", Duration.ofSeconds(90));
 
-            // 30 users over a minute, in real time; a TaskManager dies at 5, 25 and 45 s
+            // 30 users over a minute, in real time; the disruption at 5, 25 and 45 s
             long start = System.currentTimeMillis() + 1_000;
-            List<Population.Scheduled> events = TestUsers.generate(30, start, 60_000, 37);
+            List<Population.Scheduled> events = TestUsers.generate(30, start, 60_000, seed);
             try (Feeder feeder = new Feeder(cluster.kafkaBootstrap(), TOPICS.userEvents())) {
                 CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> {
                     try {
@@ -67,8 +88,7 @@ class StandaloneClusterITCase {
                 for (long at : new long[] {5_000, 25_000, 45_000}) {
                     StandaloneCluster.await(Duration.ofSeconds(120), () -> System.currentTimeMillis() >= start + at,
                             "the wall clock at +" + at + " ms");
-                    cluster.killTaskManager();
-                    cluster.startTaskManager();
+                    disruption.hit(cluster);
                     cluster.awaitJobState(job, "RUNNING", Duration.ofSeconds(90));
                 }
                 feeding.get();
@@ -78,14 +98,13 @@ class StandaloneClusterITCase {
             Set<String> expected = ids(replay);
             Set<String> expectedChanges = changes(replay);
             // the last deadlines before the cut fire live once the input is read past them (plus the allowance)
-            StandaloneCluster.await(Duration.ofSeconds(120), () -> {
+            StandaloneCluster.await(Duration.ofSeconds(150), () -> {
                 Outputs so = Outputs.ofTopics(cluster.kafkaBootstrap(), TOPICS).upTo(Instant.ofEpochMilli(cut));
                 return ids(so).containsAll(expected) && changes(so).containsAll(expectedChanges);
             }, "every trigger and segment change replay sends");
             Outputs live = Outputs.ofTopics(cluster.kafkaBootstrap(), TOPICS).upTo(Instant.ofEpochMilli(cut));
-            System.out.printf("cluster tier: %d triggers in replay; live %d records, %d of them redelivered, "
-                    + "after 3 TaskManager kills%n", replay.triggers().size(), live.triggers().size(),
-                    live.triggers().size() - ids(live).size());
+            System.out.printf("cluster tier: %d triggers in replay; live %d records, %d of them redelivered, after 3 %s%n",
+                    replay.triggers().size(), live.triggers().size(), live.triggers().size() - ids(live).size(), what);
             assertThat(replay.triggers()).hasSizeGreaterThan(50);
             LiveMatchesReplay.assertMatch(live, replay, true);
         }

@@ -193,13 +193,32 @@ public final class StandaloneCluster implements AutoCloseable {
                 "log.dirs=" + kafkaDir.resolve("data"), "offsets.topic.replication.factor=1",
                 "transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1",
                 "group.initial.rebalance.delay.ms=0", "auto.create.topics.enable=false"));
-        String cp = testClasspath.stream().filter(e -> !e.contains("/target/")).collect(Collectors.joining(":"));
-        run(java(cp, "kafka.tools.StorageTool", "format", "-t",
+        run(java(kafkaClasspath(), "kafka.tools.StorageTool", "format", "-t",
                 org.apache.kafka.common.Uuid.randomUuid().toString(), "-c", properties.toString()),
                 kafkaDir.resolve("format.log"));
-        List<String> command = java(cp, "-Xmx512m");
-        command.addAll(List.of("kafka.Kafka", properties.toString()));
-        kafka = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(kafkaDir.resolve("kafka.log").toFile()).start();
+        launchKafka();
+    }
+
+    /**
+     * {@code kill -9} of the broker, then the same broker again on its port and log directory, as after a
+     * crash; returns once it answers.
+     */
+    public void restartKafka() throws Exception {
+        kafka.destroyForcibly();
+        kafka.waitFor(30, TimeUnit.SECONDS);
+        launchKafka();
+    }
+
+    private String kafkaClasspath() {
+        return testClasspath.stream().filter(e -> !e.contains("/target/")).collect(Collectors.joining(":"));
+    }
+
+    private void launchKafka() throws Exception {
+        Path kafkaDir = dir.resolve("kafka");
+        List<String> command = java(kafkaClasspath(), "-Xmx512m");
+        command.addAll(List.of("kafka.Kafka", kafkaDir.resolve("server.properties").toString()));
+        kafka = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(kafkaDir.resolve("kafka.log").toFile())).start();
         await(Duration.ofSeconds(60), () -> {
             try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", kafkaBootstrap,
                     "request.timeout.ms", 2000, "default.api.timeout.ms", 2000))) {
