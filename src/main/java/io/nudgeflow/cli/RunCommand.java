@@ -3,6 +3,7 @@ package io.nudgeflow.cli;
 import io.nudgeflow.domain.ClockScale;
 import io.nudgeflow.domain.RuleSet;
 import io.nudgeflow.flink.EngineSettings;
+import io.nudgeflow.flink.ErasureCompaction;
 import io.nudgeflow.io.KafkaSettings;
 import io.nudgeflow.io.Topics;
 import io.nudgeflow.io.WriterSchemas;
@@ -67,6 +68,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--state-retention", defaultValue = "400d", converter = DurationConverter.class, description = "Drop a user's state after this long without events (default: ${DEFAULT-VALUE}).")
     Duration stateRetention;
 
+    @Option(names = "--erasure-compaction", defaultValue = "1h", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "RocksDB rewrites state files older than this, so an erased user's data leaves the job's checkpoints"
+                    + " within it plus two checkpoints; each period rewrites and uploads the whole state once (default: ${DEFAULT-VALUE}).")
+    Duration erasureCompaction;
+
     @Option(names = "--state-cache-users", defaultValue = "" + EngineSettings.DEFAULT_STATE_CACHE_USERS, paramLabel = "N",
             description = "Active users whose decoded state each engine instance keeps in memory; 0 reads the state backend on every event (default: ${DEFAULT-VALUE}).")
     int stateCacheUsers;
@@ -111,7 +117,8 @@ public final class RunCommand implements Callable<Integer> {
             return 2;
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                JobConfig.of(stateBackend, checkpointInterval, checkpointDir, bufferTimeout, Map.of()));
+                JobConfig.of(stateBackend, checkpointInterval, checkpointDir, bufferTimeout,
+                        Map.of(ErasureCompaction.PERIOD.key(), erasureCompaction.toMillis() + " ms")));
         if (parallelism != null) {
             env.setParallelism(parallelism);
         }
@@ -135,7 +142,8 @@ public final class RunCommand implements Callable<Integer> {
             return 2;
         }
         LiveJob.build(env, kafka, settings, schemas, false);
-        env.execute("nudgeflow " + ruleSet.version());
+        // the name says which build and which rules run: the Flink UI and REST API show it per job
+        env.execute("nudgeflow " + Version.build() + ", rules " + ruleSet.version());
         return 0;
     }
 }

@@ -5,7 +5,12 @@ import picocli.CommandLine;
 final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
+        return new String[] {"nudgeflow " + build()};
+    }
+
+    /** The build, from the jar's manifest ({@code dev} when run from classes). */
+    static String build() {
         String version = Version.class.getPackage().getImplementationVersion();
-        return new String[] {"nudgeflow " + (version == null ? "dev" : version)};
+        return version == null ? "dev" : version;
     }
 }

@@ -41,6 +41,8 @@ public final class JobConfig {
         conf.put("pipeline.object-reuse", "true");
         conf.put("state.backend.type", stateBackend);
         conf.putAll(ROCKSDB);
+        // erasure reaches the checkpoints within nudgeflow.erasure.compaction-period (README, Erasure)
+        conf.put("state.backend.rocksdb.options-factory", io.nudgeflow.flink.ErasureCompaction.class.getName());
         conf.put("execution.checkpointing.incremental", "true");
         conf.put("execution.buffer-timeout.interval", bufferTimeout.toMillis() + " ms");
         if (checkpointInterval != null) {

@@ -58,9 +58,19 @@ record Outputs(List<TriggerOut> triggers, List<SegmentOut> segments) {
 
     /** Everything on the live job's three output topics, read to their ends as they are now. */
     static Outputs ofTopics(String bootstrapServers, Topics topics) {
+        return ofTopics(bootstrapServers, topics, false);
+    }
+
+    /**
+     * @param readCommitted read as a consumer of an exactly-once job does: only records of committed
+     *        transactions, up to the last stable offset
+     */
+    static Outputs ofTopics(String bootstrapServers, Topics topics, boolean readCommitted) {
         List<TriggerOut> triggers = new ArrayList<>();
         List<SegmentOut> segments = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers),
+        Map<String, Object> config = Map.of("bootstrap.servers", bootstrapServers,
+                "isolation.level", readCommitted ? "read_committed" : "read_uncommitted");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config,
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : List.of(topics.engagementTriggers(), topics.suppressedTriggers(), topics.segmentChanges())) {

@@ -50,6 +50,7 @@ public final class StandaloneCluster implements AutoCloseable {
     private Process jobManager;
     private final List<Process> taskManagers = new ArrayList<>();
     private int started;
+    private int cliCalls;
 
     private StandaloneCluster(Path dir) throws IOException {
         this.dir = dir;
@@ -81,6 +82,34 @@ public final class StandaloneCluster implements AutoCloseable {
         return kafkaBootstrap;
     }
 
+    /** Where the cluster's jobs write their checkpoints (a directory per job id). */
+    public Path checkpointDir() {
+        return dir.resolve("checkpoints");
+    }
+
+    /**
+     * What each Prometheus endpoint in the configured port range serves now, by port; ports that do not answer
+     * are left out.
+     */
+    public Map<Integer, String> prometheusScrapes() throws IOException {
+        String range = configValue("metrics.reporter.prom.port");
+        String[] bounds = range.split("-");
+        Map<Integer, String> out = new LinkedHashMap<>();
+        for (int port = Integer.parseInt(bounds[0].trim()); port <= Integer.parseInt(bounds[bounds.length - 1].trim()); port++) {
+            String body = get("http://127.0.0.1:" + port + "/metrics");
+            if (!body.isEmpty()) {
+                out.put(port, body);
+            }
+        }
+        return out;
+    }
+
+    private String configValue(String key) throws IOException {
+        return Files.readAllLines(confDir.resolve("config.yaml")).stream().filter(l -> l.startsWith(key + ":"))
+                .map(l -> l.substring(key.length() + 1).trim()).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError(key + " is not in the cluster config"));
+    }
+
     /** Starts another TaskManager and waits until the JobManager counts it. */
     public void startTaskManager() throws Exception {
         int before = taskManagers.size();
@@ -99,24 +128,91 @@ public final class StandaloneCluster implements AutoCloseable {
 
     /** {@code flink run -d JAR ARGS...} with the cluster's configuration; returns the job id it printed. */
     public String submit(Path jar, String... jobArgs) throws Exception {
-        List<String> command = java(clusterClasspath);
-        command.add("org.apache.flink.client.cli.CliFrontend");
-        command.addAll(List.of("run", "-d", jar.toAbsolutePath().toString()));
-        command.addAll(Arrays.asList(jobArgs));
-        Path log = dir.resolve("submit.log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("FLINK_CONF_DIR", confDir.toString());
-        Process process = builder.start();
-        if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            process.destroyForcibly();
-            throw new AssertionError("flink run failed:\n" + Files.readString(log));
-        }
-        String out = Files.readString(log);
+        return submit(List.of(), jar, jobArgs);
+    }
+
+    /**
+     * {@code flink run -d FLINK_OPTIONS JAR ARGS...}, e.g. with {@code -s <savepoint>}; returns the job id it
+     * printed.
+     */
+    public String submit(List<String> flinkOptions, Path jar, String... jobArgs) throws Exception {
+        List<String> args = new ArrayList<>(List.of("run", "-d"));
+        args.addAll(flinkOptions);
+        args.add(jar.toAbsolutePath().toString());
+        args.addAll(Arrays.asList(jobArgs));
+        String out = flink(args, "submit");
         int at = out.indexOf("JobID ");
         if (at < 0) {
             throw new AssertionError("flink run printed no job id:\n" + out);
         }
         return out.substring(at + 6, at + 38);
+    }
+
+    /**
+     * {@code flink stop --savepointPath DIR JOB}: a savepoint, then the job stops without draining (timers of
+     * deadlines ahead stay in the savepoint); returns the savepoint's path.
+     */
+    public String stopWithSavepoint(String jobId) throws Exception {
+        String out = flink(List.of("stop", "--savepointPath", dir.resolve("savepoints").toUri().toString(), jobId), "stop");
+        java.util.regex.Matcher path = java.util.regex.Pattern.compile("Savepoint completed\\. Path: (\\S+)").matcher(out);
+        if (!path.find()) {
+            throw new AssertionError("flink stop printed no savepoint path:\n" + out);
+        }
+        return path.group(1);
+    }
+
+    /** The {@code flink} CLI with the cluster's configuration; its output, or an AssertionError with it. */
+    private String flink(List<String> args, String logName) throws Exception {
+        List<String> command = java(clusterClasspath);
+        command.add("org.apache.flink.client.cli.CliFrontend");
+        command.addAll(args);
+        Path log = dir.resolve(logName + "-" + (++cliCalls) + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("FLINK_CONF_DIR", confDir.toString());
+        Process process = builder.start();
+        if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new AssertionError("flink " + args.get(0) + " failed:\n" + Files.readString(log));
+        }
+        return Files.readString(log);
+    }
+
+    /** The {@code Implementation-Version} in a job jar's manifest. */
+    public static String buildVersion(Path jar) throws IOException {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            return file.getManifest().getMainAttributes().getValue("Implementation-Version");
+        }
+    }
+
+    /**
+     * A newer build of a job jar: the same classes and resources under another {@code Implementation-Version},
+     * as the next release built from this tree would be.
+     */
+    public static Path rebuildWithVersion(Path jar, String version, Path out) throws IOException {
+        try (JarFile in = new JarFile(jar.toFile());
+                java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(out))) {
+            java.util.jar.Manifest manifest = in.getManifest();
+            manifest.getMainAttributes().putValue("Implementation-Version", version);
+            zip.putNextEntry(new java.util.zip.ZipEntry(JarFile.MANIFEST_NAME));
+            manifest.write(zip);
+            for (var entries = in.entries(); entries.hasMoreElements();) {
+                var entry = entries.nextElement();
+                if (!entry.getName().equals(JarFile.MANIFEST_NAME)) {
+                    zip.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                    try (var data = in.getInputStream(entry)) {
+                        data.transferTo(zip);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The job's name as the REST API says it. */
+    public String jobName(String jobId) {
+        String json = rest("/jobs/" + jobId);
+        int at = json.indexOf("\"name\":\"");
+        return at < 0 ? "" : json.substring(at + 8, json.indexOf('"', at + 8));
     }
 
     /** The job's state as the REST API says it (RUNNING, RESTARTING, ...). */
@@ -131,20 +227,32 @@ public final class StandaloneCluster implements AutoCloseable {
     }
 
     public static void await(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + timeout + ": " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(200); // polling a condition against a deadline, not waiting for time
+        if (!poll(timeout, condition)) {
+            throw new AssertionError("not within " + timeout + ": " + what);
         }
     }
 
+    /** Whether the condition came true within the timeout. */
+    public static boolean poll(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            TimeUnit.MILLISECONDS.sleep(200); // polling a condition against a deadline, not waiting for time
+        }
+        return true;
+    }
+
     private String rest(String path) {
+        return get("http://127.0.0.1:" + restPort + path);
+    }
+
+    /** The body of a GET, or "" when nothing answers. */
+    private static String get(String url) {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + restPort + path)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+                    URI.create(url)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             return response.body();
         } catch (IOException e) {
             return "";
@@ -154,19 +262,19 @@ public final class StandaloneCluster implements AutoCloseable {
         }
     }
 
-    /** The project's cluster config, with what one test host needs instead of the compose host names. */
+    /**
+     * The project's cluster config as shipped, with only what lets a test share its host: free ports instead of
+     * 6123 and 8081, the test's own directories, and less memory.
+     */
     private void writeConfig(Map<String, String> overrides) throws IOException {
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("jobmanager.rpc.address", "127.0.0.1");
         settings.put("jobmanager.rpc.port", Integer.toString(freePort()));
         settings.put("rest.port", Integer.toString(restPort));
-        settings.put("rest.address", "127.0.0.1");
         settings.put("jobmanager.memory.process.size", "1024m");
         settings.put("taskmanager.memory.process.size", "1536m");
         settings.put("state.backend.rocksdb.localdir", dir.resolve("rocksdb").toString());
-        settings.put("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
+        settings.put("execution.checkpointing.dir", checkpointDir().toUri().toString());
         settings.put("execution.checkpointing.savepoint-dir", dir.resolve("savepoints").toUri().toString());
-        settings.put("metrics.reporter.prom.port", "9249-9260");
         settings.putAll(overrides);
         List<String> lines = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of("flink-conf", "config.yaml"))) {
