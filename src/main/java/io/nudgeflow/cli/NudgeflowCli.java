@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code java -jar nudgeflow.jar <command>}, and the main class of the cluster job jar. */
 @Command(name = "nudgeflow", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Real-time user segmentation and engagement triggers on Apache Flink.",
-        subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, CheckpointsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class NudgeflowCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -29,6 +30,6 @@ public final class NudgeflowCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: demo, run or replay");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: demo, run, replay or checkpoints");
     }
 }

@@ -40,4 +40,16 @@ final class ReplayCli {
                 Files.readAllLines(work.resolve("segments.jsonl")), Files.readAllLines(work.resolve("suppressed.jsonl")),
                 List.of());
     }
+
+    /** {@code java -jar target/nudgeflow.jar ARGS...} as a user runs it; its output, which must end with exit 0. */
+    static String nudgeflow(Path dir, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        Path log = Files.createTempFile(dir, "nudgeflow", ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("nudgeflow %s finished", args[0]).isTrue();
+        assertThat(process.exitValue()).as(Files.readString(log)).isZero();
+        return Files.readString(log);
+    }
 }

@@ -193,11 +193,40 @@ class StandaloneClusterITCase {
                         .as("the other users are still checkpointed").isNotEmpty();
                 feeding.get();
             }
-            Path savepoint = Path.of(java.net.URI.create(cluster.stopWithSavepoint(job)));
+            String savepointPath = cluster.stopWithSavepoint(job);
+            Path savepoint = Path.of(java.net.URI.create(savepointPath));
             assertThat(CheckpointAudit.filesHolding(savepoint, traces)).as("a savepoint after the erasure").isEmpty();
             assertThat(CheckpointAudit.filesHolding(savepoint, new byte[][] {"it-user-0".getBytes(StandardCharsets.UTF_8)}))
                     .isNotEmpty();
+
+            // checkpoints Flink keeps of a cancelled job go with `nudgeflow checkpoints prune`; a running job's stay
+            String cancelled = restoreAndAwaitACheckpoint(cluster, savepointPath);
+            cluster.cancel(cancelled);
+            cluster.awaitJobState(cancelled, "CANCELED", Duration.ofSeconds(60));
+            String running = restoreAndAwaitACheckpoint(cluster, savepointPath);
+            assertThat(cluster.checkpointDir().resolve(cancelled)).as("retained on cancellation").isDirectory();
+            String pruned = ReplayCli.nudgeflow(dir, "checkpoints", "prune", "--checkpoint-dir", cluster.checkpointDir().toString(),
+                    "--rest-url", cluster.restUrl().toString(), "--older-than", "0s");
+            assertThat(cluster.checkpointDir().resolve(cancelled)).as(pruned).doesNotExist();
+            assertThat(cluster.checkpointDir().resolve(running)).as(pruned).isDirectory();
+            assertThat(pruned).contains("deleted " + cluster.checkpointDir().resolve(cancelled) + " (the job is CANCELED)")
+                    .contains("kept " + cluster.checkpointDir().resolve(running) + " (the job is RUNNING)");
         }
+    }
+
+    /** Submits the job from a savepoint and waits until it has completed a checkpoint of its own. */
+    private static String restoreAndAwaitACheckpoint(StandaloneCluster cluster, String savepoint) throws Exception {
+        String job = cluster.submit(List.of("-s", savepoint), JOB_JAR, args(cluster, SHORT_RULES_FILE,
+                List.of("--max-event-delay", "2s", "--checkpoint-interval", "1s")));
+        cluster.awaitJobState(job, "RUNNING", Duration.ofSeconds(90));
+        StandaloneCluster.await(Duration.ofSeconds(60), () -> {
+            try (var files = java.nio.file.Files.list(cluster.checkpointDir().resolve(job))) {
+                return files.anyMatch(f -> f.getFileName().toString().startsWith("chk-"));
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }, "a checkpoint of job " + job);
+        return job;
     }
 
     private static void killAndReplaceTaskManager(StandaloneCluster cluster) throws Exception {

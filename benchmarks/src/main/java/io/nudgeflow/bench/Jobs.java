@@ -33,6 +33,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 final class Jobs {
     static final int PARALLELISM = 2;
+    /**
+     * {@code -Dbench.exactlyOnce=true}: transactional sinks, and consumers that read {@code read_committed},
+     * as with {@code run --exactly-once} (what exactly-once costs a consumer in latency).
+     */
+    static final boolean EXACTLY_ONCE = Boolean.getBoolean("bench.exactlyOnce");
 
     private Jobs() {}
 
@@ -100,7 +105,8 @@ final class Jobs {
     static void build(JobKind kind, StreamExecutionEnvironment env, String bootstrap, String in, String out,
             String groupId, boolean bounded, io.nudgeflow.domain.RuleSet rules) {
         Topics topics = new Topics(in, out, out + "-segments", out + "-suppressed", out + "-dlq");
-        KafkaSettings kafka = new KafkaSettings(bootstrap, groupId, topics, DeliveryGuarantee.AT_LEAST_ONCE, "bench",
+        KafkaSettings kafka = new KafkaSettings(bootstrap, groupId, topics,
+                EXACTLY_ONCE ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE, "bench-" + groupId,
                 overrides("bench.kafka", Map.of()));
         if (kind == JobKind.NUDGEFLOW) {
             LiveJob.build(env, kafka, engineSettings(rules), bounded);

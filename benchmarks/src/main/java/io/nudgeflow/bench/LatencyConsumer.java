@@ -31,7 +31,9 @@ final class LatencyConsumer implements Runnable, AutoCloseable {
 
     private LatencyConsumer(String bootstrap, String topic, ToLongFunction<byte[]> sentNanos) {
         this.consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "group.id", "bench-" + topic,
-                "auto.offset.reset", "earliest", "fetch.max.wait.ms", 10), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                "auto.offset.reset", "earliest", "fetch.max.wait.ms", 10,
+                "isolation.level", Jobs.EXACTLY_ONCE ? "read_committed" : "read_uncommitted"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.consumer.subscribe(List.of(topic));
         this.sentNanos = sentNanos;
     }

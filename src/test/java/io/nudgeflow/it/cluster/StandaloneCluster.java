@@ -161,6 +161,16 @@ public final class StandaloneCluster implements AutoCloseable {
         return path.group(1);
     }
 
+    /** {@code flink cancel JOB}: the job ends without a savepoint; its checkpoints are retained. */
+    public void cancel(String jobId) throws Exception {
+        flink(List.of("cancel", jobId), "cancel");
+    }
+
+    /** The JobManager's REST endpoint. */
+    public URI restUrl() {
+        return URI.create("http://127.0.0.1:" + restPort);
+    }
+
     /** The {@code flink} CLI with the cluster's configuration; its output, or an AssertionError with it. */
     private String flink(List<String> args, String logName) throws Exception {
         List<String> command = java(clusterClasspath);
