@@ -54,6 +54,20 @@ class StandaloneClusterITCase {
         LiveMatchesReplay.assertMatch(result.live(), result.replay(), true);
     }
 
+    /**
+     * A TaskManager that hangs ({@code kill -STOP}) instead of dying: its sockets stay open, so only the
+     * heartbeat timeout notices it; the job restarts on a new TaskManager from its last checkpoint.
+     */
+    @Test
+    void threeHungTaskManagersLoseNothingAndAddNothingReplayWouldNotSend(@TempDir Path dir) throws Exception {
+        Result result = run(dir, 59, List.of("--max-event-delay", "2s"), false, (events, start) -> events,
+                (cluster, job) -> {
+                    cluster.hangTaskManager();
+                    cluster.startTaskManager();
+                }, "hung TaskManagers");
+        LiveMatchesReplay.assertMatch(result.live(), result.replay(), true);
+    }
+
     /** (b) Exactly-once, read as its consumers read it ({@code read_committed}): not one duplicate. */
     @Test
     void withExactlyOnceThreeTaskManagerKillsDeliverEveryTriggerOnce(@TempDir Path dir) throws Exception {

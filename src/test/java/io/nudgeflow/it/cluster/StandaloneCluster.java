@@ -49,6 +49,7 @@ public final class StandaloneCluster implements AutoCloseable {
     private Process kafka;
     private Process jobManager;
     private final List<Process> taskManagers = new ArrayList<>();
+    private final List<Process> hung = new ArrayList<>();
     private int started;
     private int cliCalls;
 
@@ -124,6 +125,19 @@ public final class StandaloneCluster implements AutoCloseable {
         Process victim = taskManagers.remove(0);
         victim.destroyForcibly();
         victim.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * {@code kill -STOP} of the oldest running TaskManager: it hangs with its sockets open, as in a GC death
+     * spiral or on a stuck disk, and only the heartbeat timeout tells the JobManager.
+     */
+    public void hangTaskManager() throws Exception {
+        Process victim = taskManagers.remove(0);
+        hung.add(victim);
+        Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(victim.pid())).start();
+        if (!stop.waitFor(10, TimeUnit.SECONDS) || stop.exitValue() != 0) {
+            throw new AssertionError("kill -STOP " + victim.pid() + " failed");
+        }
     }
 
     /** {@code flink run -d JAR ARGS...} with the cluster's configuration; returns the job id it printed. */
@@ -417,6 +431,9 @@ public final class StandaloneCluster implements AutoCloseable {
     public void close() {
         for (Process p : taskManagers) {
             p.destroyForcibly();
+        }
+        for (Process p : hung) {
+            p.destroyForcibly(); // SIGKILL ends a stopped process too
         }
         if (jobManager != null) {
             jobManager.destroyForcibly();
