@@ -91,21 +91,26 @@ class StandaloneClusterITCase {
      * another version, and a changed rule file) from that savepoint, rescaled 1 → 2, then 2 → 1 and 1 → 2 again;
      * while it is down the users' events wait in Kafka, and the last events before each stop are sent again.
      * Live equals replay, with no redelivery, only if every user's state came through: counters (lessons,
-     * purchase points), consent, checklists, quiz windows, the dedup ring (the resends) and the pending
-     * deadlines (which fire after the restore).
+     * purchase points), active days (a one-day streak), consent, checklists, quiz windows, the dedup ring (the
+     * resends) and the pending deadlines (which fire after the restore).
      */
     @Test
     void aNewerBuildFromASavepointAtParallelism1Then2Then1KeepsEveryUsersState(@TempDir Path dir) throws Exception {
         String nextVersion = StandaloneCluster.buildVersion(JOB_JAR) + "-next";
         Path nextJar = StandaloneCluster.rebuildWithVersion(JOB_JAR, nextVersion, dir.resolve("nudgeflow-job-next.jar"));
+        // a streak of one local day: fires on a user's first active event of the day, never again that day — so
+        // a second one after a restore would show the active days were lost
+        Path rules = dir.resolve("short-deadlines-streaks.yaml");
+        java.nio.file.Files.writeString(rules, java.nio.file.Files.readString(SHORT_RULES_FILE)
+                + "  - {id: first_active_day, kind: STREAK, type: streak, days: 1}\n");
         Path nextRules = dir.resolve("short-deadlines-next.yaml");
-        java.nio.file.Files.writeString(nextRules, java.nio.file.Files.readString(SHORT_RULES_FILE)
+        java.nio.file.Files.writeString(nextRules, java.nio.file.Files.readString(rules)
                 .replace("version: " + RULES_VERSION, "version: " + RULES_VERSION + "-next")
                 .replace("{id: inactive_4s, kind: REENGAGEMENT, type: inactivity, after: 4s}",
                         "{id: inactive_4s, kind: REENGAGEMENT, type: inactivity, after: 4s, attributes: {build: next}}"));
         int[] parallelism = {2, 1, 2};
         int[] upgrades = {0};
-        Result result = run(dir, 47, List.of("--max-event-delay", "2s", "--parallelism", "1"), false,
+        Result result = run(dir, rules, 47, List.of("--max-event-delay", "2s", "--parallelism", "1"), false,
                 StandaloneClusterITCase::withResendsAfterEachDisruption, (cluster, job) -> {
                     String savepoint = cluster.stopWithSavepoint(job.jobId);
                     int p = parallelism[upgrades[0]++];
@@ -118,6 +123,7 @@ class StandaloneClusterITCase {
         assertThat(result.job().jobIds).hasSize(4);
         List<Outputs.TriggerOut> live = result.live().triggers();
         assertThat(live).extracting(Outputs.TriggerOut::ruleSetVersion).contains(RULES_VERSION, RULES_VERSION + "-next");
+        assertThat(result.replay().triggers()).extracting(Outputs.TriggerOut::ruleId).contains("first_active_day");
         for (Outputs.TriggerOut t : live) {
             boolean next = t.ruleSetVersion().endsWith("-next");
             assertThat(t.attributes().get("build")).as("the rule file that decided %s", t)
@@ -277,10 +283,16 @@ class StandaloneClusterITCase {
      */
     private static Result run(Path dir, long seed, List<String> jobArgs, boolean readCommitted, Input input,
             Disruption disruption, String what) throws Exception {
+        return run(dir, SHORT_RULES_FILE, seed, jobArgs, readCommitted, input, disruption, what);
+    }
+
+    /** @param rules the rule file the job starts with and replay decides by */
+    private static Result run(Path dir, Path rules, long seed, List<String> jobArgs, boolean readCommitted, Input input,
+            Disruption disruption, String what) throws Exception {
         try (StandaloneCluster cluster = StandaloneCluster.start(dir.resolve("cluster"), Map.of())) {
             createTopics(cluster);
             Deployment job = new Deployment();
-            job.now(cluster.submit(JOB_JAR, args(cluster, SHORT_RULES_FILE, jobArgs)));
+            job.now(cluster.submit(JOB_JAR, args(cluster, rules, jobArgs)));
             cluster.awaitJobState(job.jobId, "RUNNING", Duration.ofSeconds(90));
 
             long start = System.currentTimeMillis() + 1_000;
@@ -310,7 +322,7 @@ class StandaloneClusterITCase {
 
                 long cut = events.stream().mapToLong(e -> e.event().getEventTime().toEpochMilli()).max().orElseThrow()
                         + SETTLE_MS;
-                replay = Outputs.ofReplay(ReplayCli.run(events, SHORT_RULES_FILE, cut, dir));
+                replay = Outputs.ofReplay(ReplayCli.run(events, rules, cut, dir));
                 Set<String> expected = ids(replay.triggers());
                 Set<String> expectedChanges = changes(replay);
                 // the last deadlines before the cut fire live once the input is read past them (plus the allowance);
