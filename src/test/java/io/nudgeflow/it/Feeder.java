@@ -56,6 +56,17 @@ final class Feeder implements AutoCloseable {
         }
     }
 
+    /** Each event when the wall clock reaches its time, on another thread; the future fails if a send does. */
+    java.util.concurrent.CompletableFuture<Void> sendInTimeInBackground(List<Population.Scheduled> events) {
+        return java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                sendInTime(events, ClockScale.REAL);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     /** Each event when the clock reaches its time (the wall clock, or the demo's compressed one). */
     void sendInTime(List<Population.Scheduled> events, ClockScale clock) throws Exception {
         for (Population.Scheduled s : events) {

@@ -102,7 +102,7 @@ class LiveEqualsReplayITCase {
         try (Feeder feeder = new Feeder(kafka.bootstrapServers(), kafkaSettings.topics().userEvents())) {
             String savepoint;
             try (LiveRun job = LiveRun.start(cluster, kafkaSettings, shortRules(), 2, dir, null, 0)) {
-                CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> sendInTime(feeder, events));
+                CompletableFuture<Void> feeding = feeder.sendInTimeInBackground(events);
                 awaitWallClock(half);
                 savepoint = job.stopWithSavepoint(dir.resolve("savepoints"));
                 feeding.get(); // the rest of the input comes while the job is down
@@ -193,7 +193,7 @@ class LiveEqualsReplayITCase {
         try (LiveRun job = LiveRun.start(cluster, kafkaSettings, shortRules(), 2, dir, null, 3);
                 Feeder feeder = new Feeder(kafka.bootstrapServers(), kafkaSettings.topics().userEvents())) {
             events = TestUsers.generate(30, System.currentTimeMillis() + 500, 10_000, 31);
-            CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> sendInTime(feeder, events));
+            CompletableFuture<Void> feeding = feeder.sendInTimeInBackground(events);
             awaitWallClock(events.get(0).time() + 5_000);
             cluster.terminateTaskManager(0).get();
             cluster.startTaskManager();
@@ -300,14 +300,6 @@ class LiveEqualsReplayITCase {
 
     private static KafkaSettings freshTopics() {
         return TestTopics.fresh(kafka, 2);
-    }
-
-    private static void sendInTime(Feeder feeder, List<Population.Scheduled> events) {
-        try {
-            feeder.sendInTime(events, ClockScale.REAL);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void awaitWallClock(long instant) throws InterruptedException {

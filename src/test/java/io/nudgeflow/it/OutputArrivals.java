@@ -2,7 +2,6 @@ package io.nudgeflow.it;
 
 import io.nudgeflow.io.Topics;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -31,10 +30,7 @@ final class OutputArrivals implements AutoCloseable {
     private void poll(String bootstrapServers, Topics topics) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers,
                 "isolation.level", "read_uncommitted"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(topics.engagementTriggers(), topics.suppressedTriggers(), topics.segmentChanges())) {
-                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
+            List<TopicPartition> partitions = Outputs.outputPartitions(consumer, topics);
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             while (running.get()) {

@@ -72,10 +72,7 @@ record Outputs(List<TriggerOut> triggers, List<SegmentOut> segments) {
                 "isolation.level", readCommitted ? "read_committed" : "read_uncommitted");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config,
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(topics.engagementTriggers(), topics.suppressedTriggers(), topics.segmentChanges())) {
-                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
+            List<TopicPartition> partitions = outputPartitions(consumer, topics);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
@@ -99,6 +96,15 @@ record Outputs(List<TriggerOut> triggers, List<SegmentOut> segments) {
             }
         }
         return new Outputs(triggers, segments);
+    }
+
+    /** Every partition of the live job's three output topics. */
+    static List<TopicPartition> outputPartitions(KafkaConsumer<?, ?> consumer, Topics topics) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(topics.engagementTriggers(), topics.suppressedTriggers(), topics.segmentChanges())) {
+            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        return partitions;
     }
 
     /** Only what was decided up to {@code instant} (fire or change time). */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nudgeflow.avro.UserEvent;
 import io.nudgeflow.demo.Population;
-import io.nudgeflow.domain.ClockScale;
 import io.nudgeflow.io.Topics;
 import io.nudgeflow.it.cluster.CheckpointAudit;
 import io.nudgeflow.it.cluster.StandaloneCluster;
@@ -180,28 +179,16 @@ class StandaloneClusterITCase {
             List<Population.Scheduled> events = new ArrayList<>(TestUsers.generate(20, start, 60_000, 53));
             String[] visit = {"signup", "profile_completed", "lesson_completed", "add_to_cart", "purchase", "lesson_completed"};
             for (int i = 0; i < visit.length; i++) {
-                long t = start + 500L * i;
-                events.add(new Population.Scheduled(t, UserEvent.newBuilder().setEventId(erasedId + "-" + i)
-                        .setUserId(erasedId).setEventType(visit[i]).setEventTime(Instant.ofEpochMilli(t))
-                        .setTimezone(onlyTheirs).setValue(visit[i].equals("purchase") ? 42.0 : null)
-                        .setProperties(Map.of()).build()));
+                events.add(eventOf(erasedId, onlyTheirs, erasedId + "-" + i, visit[i], start + 500L * i));
             }
             events.sort(Comparator.comparingLong(Population.Scheduled::time));
             try (Feeder feeder = new Feeder(cluster.kafkaBootstrap(), TOPICS.userEvents())) {
-                CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> {
-                    try {
-                        feeder.sendInTime(events, ClockScale.REAL);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+                CompletableFuture<Void> feeding = feeder.sendInTimeInBackground(events);
                 StandaloneCluster.await(Duration.ofSeconds(60), () -> !CheckpointAudit.filesHolding(checkpoints, traces).isEmpty(),
                         "the user's id and zone in a checkpoint (the audit can see them)");
 
                 long erasedAt = System.currentTimeMillis();
-                feeder.sendAll(List.of(new Population.Scheduled(erasedAt, UserEvent.newBuilder().setEventId(erasedId + "-erased")
-                        .setUserId(erasedId).setEventType("user_erased").setEventTime(Instant.ofEpochMilli(erasedAt))
-                        .setTimezone(onlyTheirs).setValue(null).setProperties(Map.of()).build())));
+                feeder.sendAll(List.of(eventOf(erasedId, onlyTheirs, erasedId + "-erased", "user_erased", erasedAt)));
                 boolean gone = StandaloneCluster.poll(Duration.ofSeconds(60),
                         () -> CheckpointAudit.filesHolding(checkpoints, traces).isEmpty());
                 long goneAfter = System.currentTimeMillis() - erasedAt;
@@ -232,6 +219,13 @@ class StandaloneClusterITCase {
             assertThat(pruned).contains("deleted " + cluster.checkpointDir().resolve(cancelled) + " (the job is CANCELED)")
                     .contains("kept " + cluster.checkpointDir().resolve(running) + " (the job is RUNNING)");
         }
+    }
+
+    /** One event of a user, at {@code time}; a purchase is worth 42. */
+    private static Population.Scheduled eventOf(String user, String zone, String eventId, String type, long time) {
+        return new Population.Scheduled(time, UserEvent.newBuilder().setEventId(eventId).setUserId(user).setEventType(type)
+                .setEventTime(Instant.ofEpochMilli(time)).setTimezone(zone).setValue(type.equals("purchase") ? 42.0 : null)
+                .setProperties(Map.of()).build());
     }
 
     /** Submits the job from a savepoint and waits until it has completed a checkpoint of its own. */
@@ -303,13 +297,7 @@ class StandaloneClusterITCase {
             Outputs live;
             try (Feeder feeder = new Feeder(cluster.kafkaBootstrap(), TOPICS.userEvents());
                     OutputArrivals arrivals = new OutputArrivals(cluster.kafkaBootstrap(), TOPICS)) {
-                CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> {
-                    try {
-                        feeder.sendInTime(events, ClockScale.REAL);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+                CompletableFuture<Void> feeding = feeder.sendInTimeInBackground(events);
                 List<Long> hitAt = new ArrayList<>();
                 for (long at : DISRUPTIONS) {
                     StandaloneCluster.await(Duration.ofSeconds(120), () -> System.currentTimeMillis() >= start + at,

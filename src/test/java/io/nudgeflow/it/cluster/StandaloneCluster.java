@@ -269,7 +269,7 @@ public final class StandaloneCluster implements AutoCloseable {
     }
 
     private String rest(String path) {
-        return get("http://127.0.0.1:" + restPort + path);
+        return get(restUrl() + path);
     }
 
     /** The body of a GET, or "" when nothing answers. */
