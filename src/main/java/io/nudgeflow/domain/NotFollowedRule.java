@@ -26,6 +26,11 @@ public record NotFollowedRule(RuleHeader header, String event, String followedBy
         return Set.of("value");
     }
 
+    @Override
+    public Set<Integer> ownMemoryKeys() {
+        return Set.of(memoryKey, followedKey);
+    }
+
     private int key() {
         return memoryKey;
     }

@@ -35,6 +35,11 @@ public record RepeatedWithoutRule(RuleHeader header, String event, int count, Du
         return Set.of("count", "group");
     }
 
+    @Override
+    public Set<Integer> ownMemoryKeys() {
+        return Set.of(memoryKey, restartKey);
+    }
+
     /** The event's group: "" without grouping, null when the event lacks the property it is grouped by. */
     private String groupOf(Event e) {
         return groupBy == null ? "" : e.properties().get(groupBy);

@@ -45,6 +45,11 @@ public sealed interface Rule extends Serializable
         return null;
     }
 
+    /** The memory slots of this rule alone (besides counters, sums and cooldown): they go when the rule is removed. */
+    default Set<Integer> ownMemoryKeys() {
+        return Set.of();
+    }
+
     /**
      * The instant strictly after the user's clock at which this rule is next due, or {@link UserState#NONE}.
      * Deadlines are derived from state, never stored, so a rule fires exactly once per crossing.

@@ -77,6 +77,15 @@ final class RuleMemory {
         values[size] = null;
     }
 
+    /** Drops every slot whose key is not in {@code keys}: the memory of rules that are gone. */
+    void retainOnly(java.util.Set<Integer> keys) {
+        for (int i = size - 1; i >= 0; i--) {
+            if (!keys.contains(this.keys[i])) {
+                remove(this.keys[i]);
+            }
+        }
+    }
+
     private int indexOf(int key) {
         for (int i = 0; i < size; i++) {
             if (keys[i] == key) {

@@ -22,38 +22,108 @@ public final class UserEngine {
     /** Pass as {@code wallNow} in replay: there is no wall clock, so nothing is stale. */
     public static final long NO_WALL_CLOCK = UserState.NONE;
 
-    private final RuleSet rules;
-    private final List<Rule> ruleList;
-    private final Map<String, Rule> ruleById = new HashMap<>();
-    private final Guardrails guardrails;
-    private final long dedupWindowMs;
-    private final long lateToleranceMs;
-    /** Memory keys of the counters and sums the rules read, by event type: hashed once, not per event. */
-    private final Map<String, Integer> counterKeys = new HashMap<>();
-    private final Map<String, Integer> sumKeys = new HashMap<>();
-    /** Scratch space for the rules due at one deadline; the engine is used by one thread at a time. */
-    private final boolean[] due;
+    private RulesTimeline timeline;
+    /** The timeline's entries prepared for use, by seq; rebuilt on a switch, keeping those still in it. */
+    private Map<Integer, CompiledRules> compiled = new HashMap<>();
+
+    // The rule set the current step is decided by ({@link #use}): one entry of the timeline.
+    private CompiledRules current;
+    private RuleSet rules;
+    private List<Rule> ruleList;
+    private Map<String, Rule> ruleById;
+    private Guardrails guardrails;
+    private long dedupWindowMs;
+    private long lateToleranceMs;
+    private Map<String, Integer> counterKeys;
+    private Map<String, Integer> sumKeys;
+    private boolean[] due;
 
     public UserEngine(RuleSet rules) {
-        this.rules = rules;
-        this.ruleList = rules.rules();
-        this.guardrails = rules.guardrails();
-        this.dedupWindowMs = rules.dedupWindow().toMillis();
-        this.lateToleranceMs = rules.lateTolerance().toMillis();
-        this.due = new boolean[ruleList.size()];
-        for (Rule rule : ruleList) {
-            ruleById.put(rule.id(), rule);
-            if (rule.countedEvent() != null) {
-                counterKeys.put(rule.countedEvent(), RuleMemory.key("count:" + rule.countedEvent()));
-            }
-            if (rule.summedEvent() != null) {
-                sumKeys.put(rule.summedEvent(), RuleMemory.key("sum:" + rule.summedEvent()));
-            }
-        }
+        this(RulesTimeline.of(rules));
     }
 
+    public UserEngine(RulesTimeline timeline) {
+        switchTo(timeline);
+    }
+
+    /**
+     * From now on users are decided along {@code timeline}: each instant of a user's time by the rule set in
+     * force then. Users' states move to a newer rule set as their time reaches it (see {@link #enter}).
+     */
+    public void switchTo(RulesTimeline next) {
+        Map<Integer, CompiledRules> prepared = new HashMap<>();
+        for (RulesTimeline.Entry e : next.entries()) {
+            CompiledRules known = compiled.get(e.seq());
+            prepared.put(e.seq(), known != null && known.rules == e.rules() ? known : new CompiledRules(e));
+        }
+        this.timeline = next;
+        this.compiled = prepared;
+        use(prepared.get(next.latest().seq()));
+    }
+
+    public RulesTimeline timeline() {
+        return timeline;
+    }
+
+    /** The newest rule set (what a status reports as active). */
     public RuleSet rules() {
-        return rules;
+        return timeline.latest().rules();
+    }
+
+    private CompiledRules compiledAt(long instant) {
+        return compiled.get(timeline.at(instant).seq());
+    }
+
+    private void use(CompiledRules c) {
+        current = c;
+        rules = c.rules;
+        ruleList = c.ruleList;
+        ruleById = c.ruleById;
+        guardrails = c.guardrails;
+        dedupWindowMs = c.dedupWindowMs;
+        lateToleranceMs = c.lateToleranceMs;
+        counterKeys = c.counterKeys;
+        sumKeys = c.sumKeys;
+        due = c.due;
+    }
+
+    /**
+     * Decides the user by {@code c} from now on. When the user was last decided by another rule set, what only
+     * that one needed goes: the memory of rules that are gone (counters no rule reads, cooldowns, pending
+     * events) and triggers of removed rules waiting for the end of quiet hours. What the state holds for every
+     * rule set — active days, last activity, the onboarding checklist, consent, the cap — stays.
+     */
+    private void enter(UserState s, CompiledRules c) {
+        use(c);
+        if (s.ruleSetSeq == c.seq) {
+            return;
+        }
+        // through every rule set in between, even one the user's time crossed without anything due: a rule
+        // removed and added again starts from nothing
+        List<RulesTimeline.Entry> entries = timeline.entries();
+        int from = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).seq() == s.ruleSetSeq) {
+                from = i + 1;
+            }
+        }
+        for (int i = from; i < entries.size(); i++) {
+            CompiledRules passed = compiled.get(entries.get(i).seq());
+            s.memory.retainOnly(passed.memoryKeys);
+            if (!s.deferred.isEmpty()) {
+                List<DeferredTrigger> kept = new ArrayList<>();
+                for (DeferredTrigger d : s.deferred) {
+                    if (passed.ruleById.containsKey(d.ruleId())) {
+                        kept.add(d);
+                    }
+                }
+                s.deferred = kept.isEmpty() ? List.of() : kept;
+            }
+            if (passed == c) {
+                break;
+            }
+        }
+        s.ruleSetSeq = c.seq;
     }
 
     /**
@@ -65,6 +135,7 @@ public final class UserEngine {
      *     null when the event erased the user
      */
     public UserState onEvent(UserState existing, Event event, long wallNow, EngineOutput out) {
+        use(compiledAt(existing == null ? event.time() : Math.max(existing.userNow(), event.time())));
         if (event.type().equals(guardrails.erasureEvent())) {
             if (existing != null) {
                 // SPEC 5: what fell due before the erasure's time fires first, as for any event — and as it
@@ -91,6 +162,8 @@ public final class UserEngine {
             // the event wins the tie (a lesson at exactly last lesson + 24 h is not "24 h inactive").
             advanceTo(s, event.userId(), event.time() - 1, wallNow, out);
         }
+        // the rule set in force at the user's time once this event is applied (a late event: the newest one's)
+        enter(s, compiledAt(Math.max(s.userNow(), event.time())));
 
         boolean withinTolerance = event.time() >= s.newestEventTime - lateToleranceMs;
         if (!withinTolerance) {
@@ -185,6 +258,12 @@ public final class UserEngine {
             if (at == UserState.NONE || at > to) {
                 return;
             }
+            RulesTimeline.Entry entry = timeline.at(at);
+            if (entry.seq() != s.ruleSetSeq && entry.effectiveFrom() != Long.MIN_VALUE && entry.effectiveFrom() - 1 > s.clock) {
+                // the user's time reaches a switch: nothing of the previous rule set was due before it
+                s.clock = entry.effectiveFrom() - 1;
+            }
+            enter(s, compiled.get(entry.seq()));
             for (int i = 0; i < ruleList.size(); i++) {
                 due[i] = ruleList.get(i).nextDeadline(s, rules) == at;
             }
@@ -236,14 +315,49 @@ public final class UserEngine {
         return pending ? new TimerMove(erased.wakeAt, UserState.NONE) : TimerMove.NONE;
     }
 
-    /** The earliest instant after the user's clock at which a rule, a deferred trigger or the lifecycle is due. */
+    /**
+     * The earliest instant after the user's clock at which a rule, a deferred trigger or the lifecycle is due,
+     * each instant by the rule set in force then: what the previous rule set had due at or after a switch is
+     * the next one's to decide. A deadline the next rule set would have had before its switch never comes
+     * (a new or shortened rule does not fire for what lay before it existed). When the switch changes the
+     * lifecycle or onboarding settings so that the user's stage differs under them, the switch itself is due.
+     */
     public long nextDeadline(UserState s) {
-        long next = Lifecycle.nextDeadline(s, rules);
-        for (Rule rule : ruleList) {
-            next = Lifecycle.earliestAfter(s.clock, next, rule.nextDeadline(s, rules));
+        List<RulesTimeline.Entry> entries = timeline.entries();
+        long clock = s.clock;
+        int i = timeline.indexAt(clock + 1);
+        CompiledRules previous = compiled.get(entries.get(i).seq());
+        long next = nextDeadlineUnder(previous, s);
+        try {
+            for (int j = i + 1; j < entries.size(); j++) {
+                long from = entries.get(j).effectiveFrom();
+                if (next != UserState.NONE && next < from) {
+                    break;
+                }
+                CompiledRules following = compiled.get(entries.get(j).seq());
+                s.clock = from - 1;
+                next = nextDeadlineUnder(following, s);
+                if (following.stageSettingsDiffer(previous)
+                        && Lifecycle.evaluate(s, from, false, following.rules) != s.stage) {
+                    next = from;
+                }
+                previous = following;
+            }
+        } finally {
+            s.clock = clock;
+        }
+        return next;
+    }
+
+    private static long nextDeadlineUnder(CompiledRules c, UserState s) {
+        long next = Lifecycle.nextDeadline(s, c.rules);
+        for (Rule rule : c.ruleList) {
+            next = Lifecycle.earliestAfter(s.clock, next, rule.nextDeadline(s, c.rules));
         }
         for (DeferredTrigger d : s.deferred) {
-            next = Lifecycle.earliestAfter(s.clock, next, d.deferTo());
+            if (c.ruleById.containsKey(d.ruleId())) {
+                next = Lifecycle.earliestAfter(s.clock, next, d.deferTo());
+            }
         }
         return next;
     }
@@ -354,7 +468,7 @@ public final class UserEngine {
     private void decide(UserState s, String userId, Rule rule, long dueAt, String causeEventId, Firing firing,
             boolean deadline, long decidedAt, long wallNow, EngineOutput out) {
         if (rule.header().cooldown() != null) {
-            int key = RuleMemory.key("cooldown:" + rule.id());
+            int key = CompiledRules.cooldownKey(rule);
             long[] last = s.memory.get(key);
             if (last != null && dueAt < last[0] + rule.header().cooldown().toMillis()) {
                 return;

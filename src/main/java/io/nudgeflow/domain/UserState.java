@@ -64,6 +64,11 @@ public final class UserState {
      * Never later than the next deadline, so the timer can stay put while activity pushes deadlines later.
      */
     long wakeAt = NONE;
+    /**
+     * The {@link RulesTimeline.Entry#seq} of the rule set that last decided this user: when the user's time
+     * reaches a newer one, the engine drops what only the old one needed ({@code UserEngine.enter}).
+     */
+    int ruleSetSeq;
 
     UserState() {}
 
@@ -94,6 +99,10 @@ public final class UserState {
 
     public long clock() {
         return clock;
+    }
+
+    public int ruleSetSeq() {
+        return ruleSetSeq;
     }
 
     public int recentEventIdCount() {
@@ -307,6 +316,7 @@ public final class UserState {
                 && memory.equals(other.memory)
                 && deferred.equals(other.deferred)
                 && wakeAt == other.wakeAt
+                && ruleSetSeq == other.ruleSetSeq
                 && recentIds.equals(other.recentIds);
     }
 

@@ -9,7 +9,8 @@ import java.util.Arrays;
 /**
  * Compact binary form of {@link UserState}: the one value stored per user in RocksDB.
  *
- * <p>Layout (version 4; versions 2 and 3 lacked the consent and zone instants): version byte, presence bits,
+ * <p>Layout (version 5; version 4 lacked the rule set's seq, read as 0 — the rule set the job started with;
+ * versions 2 and 3 also lacked the consent and zone instants): version byte, presence bits,
  * the user's clock as an absolute varlong, every other instant as a zig-zag varlong delta to the clock (small
  * numbers, one to four bytes), then stage, zone, active-day bits (and the run before them), checklist, flags, the recent event ids and —
  * only when present — the frequency-cap counter, the rules' memory slots and triggers deferred by quiet hours.
@@ -22,7 +23,7 @@ import java.util.Arrays;
  * per event in the job.
  */
 public final class UserStateCodec {
-    static final byte VERSION = 4;
+    static final byte VERSION = 5;
     /**
      * Before consent and zones followed event time: no consent or zone instants; recent ids kept with their
      * event times. Read with the zone's instant taken as the newest event's and the ids' times as when seen.
@@ -48,6 +49,7 @@ public final class UserStateCodec {
     private static final int HAS_CONSENT_TIME = 256;
     private static final int HAS_ZONE_TIME = 512;
     private static final int HAS_RUN_BEFORE_WINDOW = 1024;
+    private static final int HAS_RULE_SET = 2048;
 
     private UserStateCodec() {}
 
@@ -66,7 +68,8 @@ public final class UserStateCodec {
                 | (s.wakeAt != UserState.NONE ? HAS_WAKE : 0)
                 | (s.consentTime != UserState.NONE ? HAS_CONSENT_TIME : 0)
                 | (s.zoneTime != UserState.NONE ? HAS_ZONE_TIME : 0)
-                | (s.runBeforeWindow != 0 ? HAS_RUN_BEFORE_WINDOW : 0);
+                | (s.runBeforeWindow != 0 ? HAS_RUN_BEFORE_WINDOW : 0)
+                | (s.ruleSetSeq != 0 ? HAS_RULE_SET : 0);
         w.writeVarInt(presence);
         w.writeSignedVarLong(s.clock);
         w.writeSignedVarLong(s.clock - s.firstSeen);
@@ -130,6 +133,9 @@ public final class UserStateCodec {
                     w.writeString(e.getValue());
                 }
             }
+        }
+        if (s.ruleSetSeq != 0) {
+            w.writeVarInt(s.ruleSetSeq);
         }
         return w.toByteArray();
     }
@@ -214,6 +220,9 @@ public final class UserStateCodec {
                 deferred.add(new DeferredTrigger(ruleId, dueAt, deferTo, cause, group, variables));
             }
             s.deferred = deferred;
+        }
+        if ((presence & HAS_RULE_SET) != 0) {
+            s.ruleSetSeq = r.readVarInt();
         }
         return s;
     }

@@ -2,6 +2,7 @@ package io.nudgeflow.flink;
 
 import io.nudgeflow.domain.ClockScale;
 import io.nudgeflow.domain.RuleSet;
+import io.nudgeflow.domain.RulesTimeline;
 import io.nudgeflow.io.EventValidator;
 import java.io.Serializable;
 import java.time.Duration;
@@ -9,6 +10,8 @@ import java.time.Duration;
 /**
  * What the operators need besides their input.
  *
+ * @param timeline the rule sets to start with: live, the {@code --rules} file and what the rules topic held at
+ *     submission; in replay, the rule history (a restored job resumes its own timeline instead)
  * @param clock wall clock to engine clock (identity outside the demo); used for the future-time check
  * @param stateRetention drop a user's state after this long without a write; null keeps it
  * @param stateCacheUsers how many active users' decoded states each engine instance keeps in memory
@@ -16,7 +19,7 @@ import java.time.Duration;
  * @param stateCachePendingWrites how many of those may have changes not yet written to the state backend
  *     (0: write every change at once); the checkpoint writes them, holding up records meanwhile
  */
-public record EngineSettings(RuleSet rules, TimeMode timeMode, EventValidator validator, ClockScale clock,
+public record EngineSettings(RulesTimeline timeline, TimeMode timeMode, EventValidator validator, ClockScale clock,
         Duration stateRetention, int stateCacheUsers, int stateCachePendingWrites) implements Serializable {
 
     /**
@@ -37,7 +40,16 @@ public record EngineSettings(RuleSet rules, TimeMode timeMode, EventValidator va
         }
     }
 
+    /** The newest rule set of the timeline. */
+    public RuleSet rules() {
+        return timeline.latest().rules();
+    }
+
     public static EngineSettings live(RuleSet rules, ClockScale clock, Duration stateRetention) {
+        return live(RulesTimeline.of(rules), clock, stateRetention);
+    }
+
+    public static EngineSettings live(RulesTimeline rules, ClockScale clock, Duration stateRetention) {
         return new EngineSettings(rules, new TimeMode.Live(clock), EventValidator.live(Duration.ofHours(1)), clock,
                 stateRetention, DEFAULT_STATE_CACHE_USERS, DEFAULT_STATE_CACHE_PENDING_WRITES);
     }
@@ -47,6 +59,10 @@ public record EngineSettings(RuleSet rules, TimeMode timeMode, EventValidator va
      * operator benchmark at 10k users, 2.3-2.5 µs per event against 7.6-8.6 µs writing every change.
      */
     public static EngineSettings replay(RuleSet rules, long until) {
+        return replay(RulesTimeline.of(rules), until);
+    }
+
+    public static EngineSettings replay(RulesTimeline rules, long until) {
         return new EngineSettings(rules, new TimeMode.Replay(until), EventValidator.replay(), ClockScale.REAL, null,
                 DEFAULT_STATE_CACHE_USERS, DEFAULT_STATE_CACHE_USERS);
     }
@@ -59,11 +75,11 @@ public record EngineSettings(RuleSet rules, TimeMode timeMode, EventValidator va
         if (!(timeMode instanceof TimeMode.Live live)) {
             throw new IllegalStateException("input settings are for live time, this is " + timeMode);
         }
-        return new EngineSettings(rules, new TimeMode.Live(live.clock(), maxEventDelay, inputProbeInterval), validator,
+        return new EngineSettings(timeline, new TimeMode.Live(live.clock(), maxEventDelay, inputProbeInterval), validator,
                 clock, stateRetention, stateCacheUsers, stateCachePendingWrites);
     }
 
     public EngineSettings withStateCache(int users, int pendingWrites) {
-        return new EngineSettings(rules, timeMode, validator, clock, stateRetention, users, pendingWrites);
+        return new EngineSettings(timeline, timeMode, validator, clock, stateRetention, users, pendingWrites);
     }
 }

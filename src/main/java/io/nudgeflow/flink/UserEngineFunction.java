@@ -47,7 +47,7 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, Event
 
     @Override
     public void open(OpenContext openContext) {
-        engine = new UserEngine(settings.rules());
+        engine = new UserEngine(settings.timeline());
         userState = getRuntimeContext().getState(Descriptors.userState(settings.stateRetention()));
         emitter = new Emitter(getRuntimeContext().getMetricGroup());
         cache = new WriteBehindCache<>(keys == null ? 0 : settings.stateCacheUsers(), settings.stateCachePendingWrites(),

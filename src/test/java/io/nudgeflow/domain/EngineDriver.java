@@ -20,8 +20,24 @@ public final class EngineDriver implements EngineOutput {
     public int lateAfterDeadline;
 
     public EngineDriver(RuleSet rules, String userId) {
+        this(RulesTimeline.of(rules), userId);
+    }
+
+    public EngineDriver(RulesTimeline rules, String userId) {
         this.engine = new UserEngine(rules);
         this.userId = userId;
+    }
+
+    /** A rule switch reaches the operator: the engine takes the timeline, the user's timer is checked again. */
+    public void switchTo(RulesTimeline rules) {
+        engine.switchTo(rules);
+        if (state != null) {
+            apply(engine.reschedule(state));
+        }
+    }
+
+    public long timer() {
+        return timer;
     }
 
     public UserState state() {
