@@ -1,7 +1,7 @@
 package io.nudgeflow.cli;
 
 import io.nudgeflow.domain.ClockScale;
-import io.nudgeflow.domain.RuleSet;
+import io.nudgeflow.domain.RulesTimeline;
 import io.nudgeflow.flink.EngineSettings;
 import io.nudgeflow.flink.ErasureCompaction;
 import io.nudgeflow.io.KafkaSettings;
@@ -52,6 +52,16 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--dlq-topic", defaultValue = Topics.USER_EVENTS_DLQ, description = "Default: ${DEFAULT-VALUE}")
     String dlqTopic;
+
+    @Option(names = "--rules-topic", defaultValue = Topics.RULES, description = "Rule set documents to switch to live (default: ${DEFAULT-VALUE}).")
+    String rulesTopic;
+
+    @Option(names = "--rules-status-topic", defaultValue = Topics.RULES_STATUS, description = "Where the job says what it made of each document (default: ${DEFAULT-VALUE}).")
+    String rulesStatusTopic;
+
+    @Option(names = "--rule-set-id", defaultValue = LiveJob.DEFAULT_RULE_SET_ID, paramLabel = "ID",
+            description = "The key of the rules-topic documents this job follows; others are for other jobs (default: ${DEFAULT-VALUE}).")
+    String ruleSetId;
 
     @Option(names = "--exactly-once", description = "Transactional Kafka sinks (needs checkpoints; consumers read_committed). Default: at-least-once with deterministic trigger ids.")
     boolean exactlyOnce;
@@ -109,9 +119,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RuleSet ruleSet;
+        RulesTimeline ruleFile;
         try {
-            ruleSet = RuleSetParser.loadOrDefault(rules);
+            ruleFile = RuleSetParser.timelineOf(rules);
         } catch (RuleSetException e) {
             spec.commandLine().getErr().println("Invalid rule file: " + e.getMessage());
             return 2;
@@ -122,12 +132,13 @@ public final class RunCommand implements Callable<Integer> {
         if (parallelism != null) {
             env.setParallelism(parallelism);
         }
-        Topics topics = new Topics(eventsTopic, triggersTopic, segmentsTopic, suppressedTopic, dlqTopic);
+        Topics topics = new Topics(eventsTopic, triggersTopic, segmentsTopic, suppressedTopic, dlqTopic, rulesTopic,
+                rulesStatusTopic);
         KafkaSettings kafka = new KafkaSettings(bootstrapServers, groupId, topics,
                 exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE, groupId, kafkaProperties);
         EngineSettings settings;
         try {
-            settings = EngineSettings.live(ruleSet, ClockScale.REAL, stateRetention)
+            settings = EngineSettings.live(ruleFile, ClockScale.REAL, stateRetention)
                     .withStateCache(stateCacheUsers, stateCachePendingWrites)
                     .withLiveInput(maxEventDelay, inputProbeInterval);
         } catch (IllegalArgumentException e) {
@@ -141,9 +152,9 @@ public final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("Invalid option --writer-schemas: " + e.getMessage());
             return 2;
         }
-        LiveJob.build(env, kafka, settings, schemas, false);
-        // the name says which build and which rules run: the Flink UI and REST API show it per job
-        env.execute("nudgeflow " + Version.build() + ", rules " + ruleSet.version());
+        RulesTimeline start = LiveJob.build(env, kafka, settings, schemas, false, ruleSetId);
+        // the name says which build and which rules it started with: the Flink UI and REST API show it per job
+        env.execute("nudgeflow " + Version.build() + ", rules " + start.latest().rules().version());
         return 0;
     }
 }

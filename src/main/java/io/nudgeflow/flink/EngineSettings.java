@@ -18,9 +18,15 @@ import java.time.Duration;
  *     (0: read the state backend on every event)
  * @param stateCachePendingWrites how many of those may have changes not yet written to the state backend
  *     (0: write every change at once); the checkpoint writes them, holding up records meanwhile
+ * @param timerRecheckChunk after a rule switch every user's timer is checked again, this many users at a time
+ *     between records, so the stream is not held up ({@link Integer#MAX_VALUE}: all at once)
  */
 public record EngineSettings(RulesTimeline timeline, TimeMode timeMode, EventValidator validator, ClockScale clock,
-        Duration stateRetention, int stateCacheUsers, int stateCachePendingWrites) implements Serializable {
+        Duration stateRetention, int stateCacheUsers, int stateCachePendingWrites, int timerRecheckChunk)
+        implements Serializable {
+
+    /** About 2-4 ms of work between records (a user's check reads and decodes their state: 4-8 µs). */
+    public static final int DEFAULT_TIMER_RECHECK_CHUNK = 500;
 
     /**
      * An active user's decoded state is 0.8-1.9 KB on the heap (measured with 1 to 64 recent event ids), so
@@ -34,6 +40,9 @@ public record EngineSettings(RulesTimeline timeline, TimeMode timeMode, EventVal
     public static final int DEFAULT_STATE_CACHE_PENDING_WRITES = 1_000;
 
     public EngineSettings {
+        if (timerRecheckChunk < 1) {
+            throw new IllegalArgumentException("the timer recheck chunk must be >= 1, was " + timerRecheckChunk);
+        }
         if (stateCacheUsers < 0 || stateCachePendingWrites < 0) {
             throw new IllegalArgumentException("state cache sizes must be >= 0, were " + stateCacheUsers + ", "
                     + stateCachePendingWrites);
@@ -51,7 +60,7 @@ public record EngineSettings(RulesTimeline timeline, TimeMode timeMode, EventVal
 
     public static EngineSettings live(RulesTimeline rules, ClockScale clock, Duration stateRetention) {
         return new EngineSettings(rules, new TimeMode.Live(clock), EventValidator.live(Duration.ofHours(1)), clock,
-                stateRetention, DEFAULT_STATE_CACHE_USERS, DEFAULT_STATE_CACHE_PENDING_WRITES);
+                stateRetention, DEFAULT_STATE_CACHE_USERS, DEFAULT_STATE_CACHE_PENDING_WRITES, DEFAULT_TIMER_RECHECK_CHUNK);
     }
 
     /**
@@ -64,7 +73,7 @@ public record EngineSettings(RulesTimeline timeline, TimeMode timeMode, EventVal
 
     public static EngineSettings replay(RulesTimeline rules, long until) {
         return new EngineSettings(rules, new TimeMode.Replay(until), EventValidator.replay(), ClockScale.REAL, null,
-                DEFAULT_STATE_CACHE_USERS, DEFAULT_STATE_CACHE_USERS);
+                DEFAULT_STATE_CACHE_USERS, DEFAULT_STATE_CACHE_USERS, DEFAULT_TIMER_RECHECK_CHUNK);
     }
 
     /**
@@ -76,10 +85,20 @@ public record EngineSettings(RulesTimeline timeline, TimeMode timeMode, EventVal
             throw new IllegalStateException("input settings are for live time, this is " + timeMode);
         }
         return new EngineSettings(timeline, new TimeMode.Live(live.clock(), maxEventDelay, inputProbeInterval), validator,
-                clock, stateRetention, stateCacheUsers, stateCachePendingWrites);
+                clock, stateRetention, stateCacheUsers, stateCachePendingWrites, timerRecheckChunk);
     }
 
     public EngineSettings withStateCache(int users, int pendingWrites) {
-        return new EngineSettings(timeline, timeMode, validator, clock, stateRetention, users, pendingWrites);
+        return new EngineSettings(timeline, timeMode, validator, clock, stateRetention, users, pendingWrites, timerRecheckChunk);
+    }
+
+    public EngineSettings withTimerRecheckChunk(int users) {
+        return new EngineSettings(timeline, timeMode, validator, clock, stateRetention, stateCacheUsers,
+                stateCachePendingWrites, users);
+    }
+
+    public EngineSettings withTimeline(RulesTimeline rules) {
+        return new EngineSettings(rules, timeMode, validator, clock, stateRetention, stateCacheUsers,
+                stateCachePendingWrites, timerRecheckChunk);
     }
 }

@@ -14,35 +14,52 @@ import java.io.IOException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
+import io.nudgeflow.domain.RulesTimeline;
+import io.nudgeflow.rules.RuleDocument;
+import io.nudgeflow.rules.RuleSwitches;
 import org.apache.flink.streaming.api.TimeDomain;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.util.Collector;
 
 /**
  * The one keyed operator: load the user's state, let the {@link UserEngine} decide, store the state, move
- * the user's single timer where the engine says, emit. All logic lives in the domain.
+ * the user's single timer where the engine says, emit. All logic lives in the domain. Its second, broadcast
+ * input is the rules topic: every instance decides each document the same way ({@link RuleSwitches}), the
+ * first one reports the decision, and an accepted rule set joins the engine's timeline.
  *
  * <p>Run by {@link UserEngineOperator}, active users' decoded states stay in a {@link WriteBehindCache} and
  * reach RocksDB when they leave it or before each checkpoint barrier. Run by a plain operator (no
  * {@link #bind}), every state is written through.
  */
-public final class UserEngineFunction extends KeyedProcessFunction<String, Event, Trigger> {
+public final class UserEngineFunction extends KeyedBroadcastProcessFunction<String, Event, RuleDocument, Trigger> {
     private final EngineSettings settings;
+    private final RuleSwitches switches;
 
     private transient UserEngine engine;
     private transient ValueState<byte[]> userState;
     private transient Emitter emitter;
     private transient KeyContext keys;
     private transient WriteBehindCache<String, UserState> cache;
+    private transient RuleSwitchListener switchListener;
+    private transient Counter ruleSetsAccepted;
+    private transient Counter ruleSetsRejected;
+    private transient Counter ruleSetsUnchanged;
 
-    public UserEngineFunction(EngineSettings settings) {
+    public UserEngineFunction(EngineSettings settings, RuleSwitches switches) {
         this.settings = settings;
+        this.switches = switches;
+    }
+
+    /** What the operator does when the rules change: keep the timeline in its state, check every user's timer. */
+    interface RuleSwitchListener {
+        void switched(RulesTimeline timeline) throws Exception;
     }
 
     /** Lets the cache write other users' states back: it switches the operator's current key to do so. */
-    void bind(KeyContext operatorKeys) {
+    void bind(KeyContext operatorKeys, RuleSwitchListener listener) {
         this.keys = operatorKeys;
+        this.switchListener = listener;
     }
 
     @Override
@@ -54,6 +71,37 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, Event
                 this::writeTo);
         getRuntimeContext().getMetricGroup().gauge("stateCacheHits", () -> cache.hits());
         getRuntimeContext().getMetricGroup().gauge("stateCacheMisses", () -> cache.misses());
+        ruleSetsAccepted = getRuntimeContext().getMetricGroup().counter("ruleSetsAccepted");
+        ruleSetsRejected = getRuntimeContext().getMetricGroup().counter("ruleSetsRejected");
+        ruleSetsUnchanged = getRuntimeContext().getMetricGroup().counter("ruleSetsUnchanged");
+        getRuntimeContext().getMetricGroup().gauge("ruleSetSeq", () -> engine.timeline().lastSeq());
+    }
+
+    UserEngine engine() {
+        return engine;
+    }
+
+    /** A restored or replaced timeline: users are decided along it from now on. */
+    void useTimeline(RulesTimeline timeline) {
+        engine.switchTo(timeline);
+    }
+
+    @Override
+    public void processBroadcastElement(RuleDocument doc, Context ctx, Collector<Trigger> out) throws Exception {
+        if (!switches.follows(doc)) {
+            return; // addressed to another job sharing the topic
+        }
+        RuleSwitches.Decision decision = switches.decide(engine.timeline(), doc,
+                settings.clock().toSim(ctx.currentProcessingTime()));
+        (decision.accepted() ? ruleSetsAccepted : io.nudgeflow.rules.RuleStatus.UNCHANGED.equals(decision.status().outcome())
+                ? ruleSetsUnchanged : ruleSetsRejected).inc();
+        if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+            ctx.output(Descriptors.RULE_STATUS, decision.status().toJson()); // one report per job, not per instance
+        }
+        if (decision.accepted()) {
+            engine.switchTo(decision.timeline());
+            switchListener.switched(decision.timeline());
+        }
     }
 
     /** Puts every cached change into the state backend: before a checkpoint barrier and at the end of input. */
@@ -62,7 +110,7 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, Event
     }
 
     @Override
-    public void processElement(Event event, Context ctx, Collector<Trigger> out) throws IOException {
+    public void processElement(Event event, ReadOnlyContext ctx, Collector<Trigger> out) throws IOException {
         emitter.bind(ctx, out);
         String user = ctx.getCurrentKey();
         UserState before = load(user);
@@ -102,6 +150,40 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, Event
         UserEngine.TimerMove move = engine.reschedule(state);
         cache.put(user, state);
         time.apply(ctx.timerService(), move);
+    }
+
+    /**
+     * The user's timer checked against the current timeline (after a rule switch, for users who send nothing):
+     * moved earlier when a new rule makes a deadline earlier. The operator has set the current key to {@code user}.
+     *
+     * @return whether the user had state
+     */
+    boolean recheckTimer(String user, org.apache.flink.streaming.api.TimerService timers) throws IOException {
+        // past the cache: a pass over every user must not push the active ones out of it
+        UserState cached = cache.get(user);
+        UserState state = cached;
+        if (state == null) {
+            byte[] bytes = userState.value();
+            if (bytes == null) {
+                return false;
+            }
+            state = UserStateCodec.decode(bytes);
+        }
+        UserEngine.TimerMove move = engine.reschedule(state);
+        if (move != UserEngine.TimerMove.NONE) {
+            if (cached != null) {
+                cache.put(user, state);
+            } else {
+                userState.update(UserStateCodec.encode(state));
+            }
+            settings.timeMode().apply(timers, move);
+        }
+        return true;
+    }
+
+    /** The users whose state is in the cache now (some not yet in the state backend). */
+    java.util.List<String> cachedUsers() {
+        return cache.keys();
     }
 
     /** The user's state: from the cache, else decoded from the backend (the current key is {@code user}). */
@@ -145,7 +227,7 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, Event
         final Counter erasures;
         final Counter deferredReplaced;
         final Counter deferredDropped;
-        private Context ctx;
+        private ReadOnlyContext ctx;
         private Collector<Trigger> out;
 
         Emitter(org.apache.flink.metrics.MetricGroup metrics) {
@@ -162,7 +244,7 @@ public final class UserEngineFunction extends KeyedProcessFunction<String, Event
             deferredDropped = metrics.counter("deferredTriggersDropped");
         }
 
-        void bind(Context ctx, Collector<Trigger> out) {
+        void bind(ReadOnlyContext ctx, Collector<Trigger> out) {
             this.ctx = ctx;
             this.out = out;
         }

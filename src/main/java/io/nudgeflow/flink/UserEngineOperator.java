@@ -2,32 +2,178 @@ package io.nudgeflow.flink;
 
 import io.nudgeflow.avro.Trigger;
 import io.nudgeflow.domain.Event;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import io.nudgeflow.domain.RulesTimeline;
+import io.nudgeflow.rules.RuleDocument;
+import io.nudgeflow.rules.RuleSwitches;
+import io.nudgeflow.rules.RulesOnRestore;
+import io.nudgeflow.rules.RulesTimelineCodec;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.SimpleTimerService;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@link UserEngineFunction} with its write-behind cache of active users' states: the cache writes
- * back to the keyed state before every checkpoint barrier (so each snapshot holds every user's current
- * state) and when the input ends.
+ * Runs {@link UserEngineFunction} with its write-behind cache of active users' states (written back to the
+ * keyed state before every checkpoint barrier and when the input ends), and its rule timeline: kept in
+ * broadcast state, so a restore resumes the rules that were in force ({@link RulesOnRestore}).
+ *
+ * <p>After a rule switch, users who send nothing more still need the deadline a new rule makes earlier: every
+ * user's timer is checked again, {@link EngineSettings#timerRecheckChunk} users per turn of the task's mailbox,
+ * so records keep flowing in between. How far that got is kept per checkpoint; a restore before it finished
+ * checks everyone again.
  */
-public final class UserEngineOperator extends KeyedProcessOperator<String, Event, Trigger> {
+public final class UserEngineOperator extends CoBroadcastWithKeyedOperator<String, Event, RuleDocument, Trigger> {
     private static final Logger LOG = LoggerFactory.getLogger(UserEngineOperator.class);
-    private final UserEngineFunction engine;
+    private static final ListStateDescriptor<Integer> RECHECKED =
+            new ListStateDescriptor<>("rules-timers-rechecked-seq", Types.INT);
 
-    public UserEngineOperator(EngineSettings settings) {
-        this(new UserEngineFunction(settings));
+    private final UserEngineFunction engine;
+    private final EngineSettings settings;
+
+    private transient TimerService timers;
+    private transient ListState<Integer> recheckedState;
+    private transient boolean restored;
+    /** The timeline seq up to which every user's timer has been checked on this instance. */
+    private transient int recheckedSeq;
+    private transient Recheck recheck;
+    private transient BroadcastState<String, String> storedTimeline;
+    /** The version of the {@code --rules} file the job's timeline started with. */
+    private transient String startedWith;
+
+    public UserEngineOperator(EngineSettings settings, RuleSwitches switches) {
+        this(new UserEngineFunction(settings, switches), settings);
     }
 
-    private UserEngineOperator(UserEngineFunction engine) {
-        super(engine);
+    private UserEngineOperator(UserEngineFunction engine, EngineSettings settings) {
+        super(engine, List.of(Descriptors.RULES_TIMELINE));
         this.engine = engine;
+        this.settings = settings;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        recheckedState = context.getOperatorStateStore().getListState(RECHECKED);
+        restored = context.isRestored();
+        recheckedSeq = Integer.MAX_VALUE;
+        for (Integer seq : recheckedState.get()) {
+            recheckedSeq = Math.min(recheckedSeq, seq); // rescaled: the least any former instance got to
+        }
     }
 
     @Override
     public void open() throws Exception {
-        engine.bind(this); // before the function opens and sizes its cache
+        engine.bind(this, this::switched); // before the function opens and sizes its cache
         super.open();
+        timers = new SimpleTimerService(getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this));
+
+        storedTimeline = getOperatorStateBackend().getBroadcastState(Descriptors.RULES_TIMELINE);
+        String json = storedTimeline.get(Descriptors.TIMELINE_KEY);
+        RulesTimelineCodec.Stored before = json == null ? null
+                : RulesTimelineCodec.fromJson(json, settings.timeline().entries().get(0));
+        RulesTimelineCodec.Stored now = RulesOnRestore.resolve(before, settings.timeline());
+        if (before != null && before.timeline() != now.timeline()) {
+            LOG.warn("The job was started with another rule file ({}) than before the restore ({}): it replaces the rules "
+                    + "in force, changes from the rules topic included", now.startedWith(), before.startedWith());
+        }
+        startedWith = now.startedWith();
+        storedTimeline.put(Descriptors.TIMELINE_KEY, RulesTimelineCodec.toJson(now));
+        engine.useTimeline(now.timeline());
+        LOG.info("Rules in force: {}", now.timeline());
+        if (!restored) {
+            recheckedSeq = now.timeline().lastSeq(); // no user has state yet
+        } else if (recheckedSeq < now.timeline().lastSeq()) {
+            startRecheck();
+        }
+    }
+
+    /** The function switched to another timeline: keep it, and check every user's timer against it. */
+    private void switched(RulesTimeline timeline) throws Exception {
+        storedTimeline.put(Descriptors.TIMELINE_KEY, RulesTimelineCodec.toJson(new RulesTimelineCodec.Stored(timeline, startedWith)));
+        startRecheck();
+    }
+
+    private void startRecheck() {
+        if (recheck != null) {
+            recheck.close();
+        }
+        recheck = new Recheck(engine.cachedUsers(), keysInBackend(), engine.engine().timeline().lastSeq());
+        scheduleRecheck();
+    }
+
+    /**
+     * Every user with state in the backend. RocksDB iterates a snapshot lazily while records go on changing the
+     * state; the heap backend's map cannot be changed while iterated, so its keys are copied first.
+     */
+    private Stream<String> keysInBackend() {
+        org.apache.flink.runtime.state.KeyedStateBackend<String> backend = getKeyedStateBackend();
+        Stream<String> keys = backend.getKeys("user", VoidNamespace.INSTANCE);
+        if (backend instanceof HeapKeyedStateBackend<?>) {
+            List<String> copy;
+            try (keys) {
+                copy = new ArrayList<>(keys.toList());
+            }
+            return copy.stream();
+        }
+        return keys;
+    }
+
+    private void scheduleRecheck() {
+        // a processing-time callback is a mail of the task's mailbox: records are processed between two of them
+        getProcessingTimeService().registerTimer(getProcessingTimeService().getCurrentProcessingTime(),
+                time -> recheckSome());
+    }
+
+    private void recheckSome() throws Exception {
+        Recheck current = recheck;
+        if (current == null) {
+            return;
+        }
+        Object key = getCurrentKey();
+        for (int i = 0; i < settings.timerRecheckChunk() && current.hasNext(); i++) {
+            String user = current.next();
+            setCurrentKey(user);
+            if (engine.recheckTimer(user, timers)) {
+                current.users++;
+            }
+        }
+        if (key != null) {
+            setCurrentKey(key);
+        }
+        if (current.hasNext()) {
+            scheduleRecheck();
+            return;
+        }
+        current.close();
+        recheck = null;
+        recheckedSeq = current.seq;
+        LOG.info("Checked the timers of {} users against rule set seq {} in {} ms", current.users, current.seq,
+                (System.nanoTime() - current.started) / 1_000_000);
+    }
+
+    /** Whether every user's timer has been checked against the newest rule set (tests, metrics). */
+    public boolean timersRechecked() {
+        return recheck == null;
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        recheckedState.update(List.of(recheck == null ? recheckedSeq : Math.min(recheckedSeq, recheck.seq - 1)));
     }
 
     @Override
@@ -44,5 +190,46 @@ public final class UserEngineOperator extends KeyedProcessOperator<String, Event
     public void finish() throws Exception {
         engine.writeBack();
         super.finish();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (recheck != null) {
+            recheck.close();
+            recheck = null;
+        }
+        super.close();
+    }
+
+    /** One pass over every user: the cached ones first (some are not in the backend yet), then the backend's. */
+    private static final class Recheck implements Iterator<String>, AutoCloseable {
+        final int seq;
+        final long started = System.nanoTime();
+        final Iterator<String> cached;
+        final Stream<String> stored;
+        final Iterator<String> storedKeys;
+        int users;
+
+        Recheck(List<String> cached, Stream<String> stored, int seq) {
+            this.cached = cached.iterator();
+            this.stored = stored;
+            this.storedKeys = stored.iterator();
+            this.seq = seq;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return cached.hasNext() || storedKeys.hasNext();
+        }
+
+        @Override
+        public String next() {
+            return cached.hasNext() ? cached.next() : storedKeys.next();
+        }
+
+        @Override
+        public void close() {
+            stored.close();
+        }
     }
 }

@@ -1,5 +1,8 @@
 package io.nudgeflow.io;
 
+import io.nudgeflow.rules.RuleDocument;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.kafka.common.TopicPartition;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +48,38 @@ public final class KafkaConnectors {
         }
         settings.clientProperties().forEach(builder::setProperty);
         return builder.build();
+    }
+
+    /**
+     * The rules topic, every record in order (one partition; with several, each partition's order). Subscribed
+     * by pattern, so a topic created after the job started is found (partition discovery) instead of failing it.
+     *
+     * @param start where a job without state starts: after what it read at submission, else the beginning
+     * @param bounded stop at the offsets that are latest when the job starts, with the user events (tests)
+     */
+    public static KafkaSource<RuleDocument> rules(KafkaSettings settings, Map<TopicPartition, Long> start,
+            TypeInformation<RuleDocument> type, boolean bounded) {
+        KafkaSourceBuilder<RuleDocument> builder = KafkaSource.<RuleDocument>builder()
+                .setBootstrapServers(settings.bootstrapServers())
+                .setTopicPattern(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(settings.topics().rules())))
+                .setGroupId(settings.groupId() + "-rules")
+                .setStartingOffsets(start.isEmpty() ? OffsetsInitializer.earliest()
+                        : OffsetsInitializer.offsets(start, OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new RuleDocumentDeserializer(type))
+                .setProperty("fetch.max.wait.ms", "100")
+                .setProperty("partition.discovery.interval.ms", "10000");
+        if (bounded) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        settings.clientProperties().forEach(builder::setProperty);
+        return builder.build();
+    }
+
+    /** What a plain client needs to reach the cluster: the client settings and the bootstrap servers. */
+    public static Map<String, String> clientProperties(KafkaSettings settings) {
+        Map<String, String> props = new HashMap<>(settings.clientProperties());
+        props.put("bootstrap.servers", settings.bootstrapServers());
+        return props;
     }
 
     /** What a consumer of the source's own needs: its client settings, bootstrap servers and group. */

@@ -9,7 +9,9 @@ public record Topics(
         String engagementTriggers,
         String segmentChanges,
         String suppressedTriggers,
-        String deadLetters) implements Serializable {
+        String deadLetters,
+        String rules,
+        String rulesStatus) implements Serializable {
 
     public static final String USER_EVENTS = "user-events";
     public static final String ENGAGEMENT_TRIGGERS = "engagement-triggers";
@@ -17,12 +19,25 @@ public record Topics(
     public static final String SUPPRESSED_TRIGGERS = "suppressed-triggers";
     public static final String USER_EVENTS_DLQ = "user-events-dlq";
     public static final String RULES = "nudgeflow-rules";
+    public static final String RULES_STATUS = "nudgeflow-rules-status";
+
+    /** The data topics renamed, the rules topics by their default names. */
+    public Topics(String userEvents, String engagementTriggers, String segmentChanges, String suppressedTriggers,
+            String deadLetters) {
+        this(userEvents, engagementTriggers, segmentChanges, suppressedTriggers, deadLetters, RULES, RULES_STATUS);
+    }
 
     public static Topics defaults() {
         return new Topics(USER_EVENTS, ENGAGEMENT_TRIGGERS, SEGMENT_CHANGES, SUPPRESSED_TRIGGERS, USER_EVENTS_DLQ);
     }
 
+    /** The topics of events and what the job makes of them (any number of partitions). */
     public List<String> all() {
         return List.of(userEvents, engagementTriggers, segmentChanges, suppressedTriggers, deadLetters);
+    }
+
+    /** The rules topic and its status topic: one partition each, so publications keep their order. */
+    public List<String> control() {
+        return List.of(rules, rulesStatus);
     }
 }

@@ -14,6 +14,13 @@ import io.nudgeflow.io.KafkaSettings;
 import io.nudgeflow.io.RawEvent;
 import io.nudgeflow.io.Topics;
 import io.nudgeflow.progress.InputTimeSource;
+import io.nudgeflow.domain.RulesTimeline;
+import io.nudgeflow.flink.Descriptors;
+import io.nudgeflow.flink.RuleDocumentWatermarks;
+import io.nudgeflow.io.RuleStatusSerializer;
+import io.nudgeflow.rules.RuleDocument;
+import io.nudgeflow.rules.RuleSwitches;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import java.util.OptionalInt;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -27,18 +34,34 @@ public final class LiveJob {
 
     private LiveJob() {}
 
-    /** @param bounded stop at the offsets that are latest at start (tests, backfills) */
-    public static void build(StreamExecutionEnvironment env, KafkaSettings kafka, EngineSettings settings, boolean bounded) {
-        build(env, kafka, settings, WriterSchemas.builtIn(), bounded);
+    /** The rule set id a job follows unless told otherwise: the key of its documents on the rules topic. */
+    public static final String DEFAULT_RULE_SET_ID = "default";
+
+    /**
+     * @param bounded stop at the offsets that are latest at start (tests, backfills)
+     * @return the timeline the job starts with (when it has no state to restore)
+     */
+    public static RulesTimeline build(StreamExecutionEnvironment env, KafkaSettings kafka, EngineSettings settings, boolean bounded) {
+        return build(env, kafka, settings, WriterSchemas.builtIn(), bounded, DEFAULT_RULE_SET_ID);
     }
 
-    /** @param writerSchemas the versions of UserEvent the input may be written with, besides today's */
-    public static void build(StreamExecutionEnvironment env, KafkaSettings kafka, EngineSettings settings,
-            WriterSchemas writerSchemas, boolean bounded) {
+    /**
+     * @param writerSchemas the versions of UserEvent the input may be written with, besides today's
+     * @param ruleSetId the key of the rules-topic documents this job follows
+     * @return the timeline the job starts with (when it has no state to restore)
+     */
+    public static RulesTimeline build(StreamExecutionEnvironment env, KafkaSettings kafka, EngineSettings settings,
+            WriterSchemas writerSchemas, boolean bounded, String ruleSetId) {
         Topics topics = kafka.topics();
         if (!(settings.timeMode() instanceof TimeMode.Live time)) {
             throw new IllegalArgumentException("the live job needs live time, not " + settings.timeMode());
         }
+        RuleSwitches switches = new RuleSwitches(kafka.groupId(), ruleSetId, settings.clock());
+        LiveRules.Start rules = LiveRules.read(kafka, settings.timeline(), switches);
+        if (env.getConfiguration().getOptional(StateRecoveryOptions.SAVEPOINT_PATH).isEmpty()) {
+            LiveRules.report(kafka, rules.statuses());
+        }
+        settings = settings.withTimeline(rules.timeline());
         EventIntake intake = new EventIntake(new AvroEventDecoder(writerSchemas), settings.validator(), settings.clock());
         // The source makes the watermarks itself (InputTimeSource): Flink's generators stay out of it
         DataStream<RawEvent> input = env
@@ -51,8 +74,17 @@ public final class LiveJob {
                 KafkaConnectors.sink(kafka, new AvroSingleObjectSerializer<>(topics.engagementTriggers(), Trigger.class, Trigger::getUserId), "triggers"),
                 KafkaConnectors.sink(kafka, new AvroSingleObjectSerializer<>(topics.segmentChanges(), SegmentChange.class, SegmentChange::getUserId), "segments"),
                 KafkaConnectors.sink(kafka, new AvroSingleObjectSerializer<>(topics.suppressedTriggers(), Trigger.class, Trigger::getUserId), "suppressed"),
-                KafkaConnectors.sink(kafka, new DeadLetterSerializer(topics.deadLetters()), "dlq"));
-        NudgeflowPipeline.build(input, intake, settings, sinks);
+                KafkaConnectors.sink(kafka, new DeadLetterSerializer(topics.deadLetters()), "dlq"),
+                KafkaConnectors.sink(kafka, new RuleStatusSerializer(topics.rulesStatus()), "rule-status"));
+        // the rules input has no event time of its own: its watermark is the end of time, so the engine's time
+        // is the user events' alone
+        DataStream<RuleDocument> ruleDocuments = env
+                .fromSource(KafkaConnectors.rules(kafka, rules.offsets(), Descriptors.RULE_DOCUMENT, bounded),
+                        RuleDocumentWatermarks.none(), "rules")
+                .setParallelism(1)
+                .uid("rules-source");
+        NudgeflowPipeline.build(input, ruleDocuments, intake, settings, switches, sinks);
+        return rules.timeline();
     }
 
     /**

@@ -9,6 +9,8 @@ import io.nudgeflow.flink.UserEngineOperator;
 import io.nudgeflow.flink.UserIdSelector;
 import io.nudgeflow.io.EventIntake;
 import io.nudgeflow.io.RawEvent;
+import io.nudgeflow.rules.RuleDocument;
+import io.nudgeflow.rules.RuleSwitches;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
@@ -19,8 +21,12 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class NudgeflowPipeline {
     private NudgeflowPipeline() {}
 
-    /** @param intake decodes and validates records the source has not checked already (replay's file) */
-    public static void build(DataStream<RawEvent> input, EventIntake intake, EngineSettings settings, PipelineSinks sinks) {
+    /**
+     * @param rules documents of the rules topic (replay: none; its rule history is in {@code settings})
+     * @param intake decodes and validates records the source has not checked already (replay's file)
+     */
+    public static void build(DataStream<RawEvent> input, DataStream<RuleDocument> rules, EventIntake intake,
+            EngineSettings settings, RuleSwitches switches, PipelineSinks sinks) {
         SingleOutputStreamOperator<Event> events = input
                 .process(new DecodeAndValidate(intake)).returns(Descriptors.EVENT)
                 // same parallelism as the source: chained, so a user's events keep their input order
@@ -30,9 +36,11 @@ public final class NudgeflowPipeline {
         events.getSideOutput(Descriptors.DEAD_LETTERS)
                 .sinkTo(sinks.deadLetters()).uid("dead-letter-sink").name("Dead letters");
 
+        // every engine instance sees every rule document, in the topic's order
         SingleOutputStreamOperator<Trigger> triggers = events
                 .keyBy(new UserIdSelector())
-                .transform("User engine", Descriptors.TRIGGER, new UserEngineOperator(settings))
+                .connect(rules.broadcast())
+                .transform("User engine", Descriptors.TRIGGER, new UserEngineOperator(settings, switches))
                 .uid("user-engine");
 
         triggers.sinkTo(sinks.engagementTriggers()).uid("engagement-triggers-sink").name("Engagement triggers");
@@ -40,5 +48,7 @@ public final class NudgeflowPipeline {
                 .sinkTo(sinks.segmentChanges()).uid("segment-changes-sink").name("Segment changes");
         triggers.getSideOutput(Descriptors.SUPPRESSED_TRIGGERS)
                 .sinkTo(sinks.suppressedTriggers()).uid("suppressed-triggers-sink").name("Suppressed triggers");
+        triggers.getSideOutput(Descriptors.RULE_STATUS)
+                .sinkTo(sinks.ruleStatus()).uid("rule-status-sink").name("Rule status");
     }
 }

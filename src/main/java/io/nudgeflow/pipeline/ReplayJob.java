@@ -1,5 +1,10 @@
 package io.nudgeflow.pipeline;
 
+import io.nudgeflow.domain.RulesTimeline;
+import io.nudgeflow.flink.Descriptors;
+import io.nudgeflow.rules.RuleDocument;
+import io.nudgeflow.rules.RuleSwitches;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import io.nudgeflow.avro.SegmentChange;
 import io.nudgeflow.avro.Trigger;
 import io.nudgeflow.domain.RuleSet;
@@ -47,6 +52,11 @@ public final class ReplayJob {
     private ReplayJob() {}
 
     public static Outputs run(Path events, RuleSet rules, long until, int parallelism) throws Exception {
+        return run(events, RulesTimeline.of(rules), until, parallelism);
+    }
+
+    /** @param rules the rule history: each rule set decides from its effective instant on, as it did live */
+    public static Outputs run(Path events, RulesTimeline rules, long until, int parallelism) throws Exception {
         Path work = Files.createTempDirectory("nudgeflow-replay");
         try {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
@@ -63,10 +73,15 @@ public final class ReplayJob {
                     new JsonLinesFileSink<Trigger>(work, "triggers", JsonLines::toJson),
                     new JsonLinesFileSink<SegmentChange>(work, "segments", JsonLines::toJson),
                     new JsonLinesFileSink<Trigger>(work, "suppressed", JsonLines::toJson),
-                    new JsonLinesFileSink<DeadLetter>(work, "dead-letters", ReplayJob::deadLetterLine));
+                    new JsonLinesFileSink<DeadLetter>(work, "dead-letters", ReplayJob::deadLetterLine),
+                    new DiscardingSink<>());
             EngineSettings settings = EngineSettings.replay(rules, until);
-            NudgeflowPipeline.build(input, new EventIntake(new JsonEventDecoder(), settings.validator(), settings.clock()),
-                    settings, sinks);
+            // no rules topic: the history is in the settings; an input that ends at once keeps the graph the live one
+            DataStream<RuleDocument> noDocuments = env.fromSequence(1, 1).setParallelism(1).uid("rules-none")
+                    .flatMap((Long n, org.apache.flink.util.Collector<RuleDocument> out) -> { }).returns(Descriptors.RULE_DOCUMENT)
+                    .setParallelism(1).uid("rules-none-documents");
+            NudgeflowPipeline.build(input, noDocuments, new EventIntake(new JsonEventDecoder(), settings.validator(), settings.clock()),
+                    settings, new RuleSwitches("replay", "replay", settings.clock()), sinks);
             env.execute("nudgeflow-replay");
             return new Outputs(
                     merged(work, "triggers", byTime("fire_time", "rule_id")),

@@ -84,11 +84,7 @@ public final class RuleSetParser {
 
     /** The bundled default rule set (SPEC section 4). */
     public static RuleSet loadDefault() {
-        try (InputStream in = RuleSetParser.class.getResourceAsStream(DEFAULT_RESOURCE)) {
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "default-rules.yaml");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return parse(defaultText(), "default-rules.yaml");
     }
 
     /** The rule file at {@code file}, or the default rule set when {@code file} is null. */
@@ -96,7 +92,31 @@ public final class RuleSetParser {
         return file == null ? loadDefault() : load(file);
     }
 
+    /** A job's starting rules: the file's (or the default) rule set, in force at every instant, with its text. */
+    public static io.nudgeflow.domain.RulesTimeline timelineOf(Path file) {
+        String text = readTextOrDefault(file);
+        String source = file == null ? "default-rules.yaml" : file.toString();
+        return io.nudgeflow.domain.RulesTimeline.of(parse(text, source), "file:" + source, text);
+    }
+
     public static RuleSet load(Path file) {
+        return parse(readText(file), file.toString());
+    }
+
+    /** The text of the rule file at {@code file}, or of the default rule set when {@code file} is null. */
+    public static String readTextOrDefault(Path file) {
+        return file == null ? defaultText() : readText(file);
+    }
+
+    public static String defaultText() {
+        try (InputStream in = RuleSetParser.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String readText(Path file) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -105,7 +125,7 @@ public final class RuleSetParser {
         } catch (IOException e) {
             throw new RuleSetException(file + ": cannot read rule file: " + e.getMessage(), e);
         }
-        return parse(text, file.toString());
+        return text;
     }
 
     public static RuleSet parse(String text, String source) {
@@ -120,8 +140,8 @@ public final class RuleSetParser {
             lines = LineIndex.of(mapper, text);
         } catch (JacksonException e) {
             int line = e.getLocation() == null ? 1 : e.getLocation().getLineNr();
-            throw new RuleSetException(source + ":" + line + ": not valid " + (json ? "JSON" : "YAML") + ": "
-                    + e.getOriginalMessage());
+            String what = "not valid " + (json ? "JSON" : "YAML") + ": " + e.getOriginalMessage();
+            throw new RuleSetException(source + ":" + line + ": " + what, null, null, line, what);
         } catch (IOException e) {
             throw new RuleSetException(source + ": cannot parse: " + e.getMessage(), e);
         }
@@ -475,13 +495,14 @@ public final class RuleSetParser {
     }
 
     private RuleSetException error(String pointer, String ruleId, String field, String what) {
-        StringBuilder sb = new StringBuilder(source).append(':').append(lines.lineOf(pointer)).append(": ");
+        int line = lines.lineOf(pointer);
+        StringBuilder sb = new StringBuilder(source).append(':').append(line).append(": ");
         if (ruleId != null) {
             sb.append("rule '").append(ruleId).append("', ");
         }
         if (field != null) {
             sb.append("field '").append(field).append("': ");
         }
-        return new RuleSetException(sb.append(what).toString());
+        return new RuleSetException(sb.append(what).toString(), ruleId, field, line, what);
     }
 }

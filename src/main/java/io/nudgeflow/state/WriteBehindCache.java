@@ -150,6 +150,11 @@ public final class WriteBehindCache<K, V> {
         return written;
     }
 
+    /** A copy of the keys in the cache now, without touching their recency. */
+    public java.util.List<K> keys() {
+        return new java.util.ArrayList<>(entries.keySet());
+    }
+
     public int size() {
         return entries.size();
     }

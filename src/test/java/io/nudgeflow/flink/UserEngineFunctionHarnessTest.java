@@ -32,7 +32,7 @@ class UserEngineFunctionHarnessTest {
     private static final RuleSet RULES = RuleSetParser.loadDefault();
     private static final Instant MONDAY_10AM = Instant.parse("2026-03-02T10:00:00Z");
 
-    private KeyedOneInputStreamOperatorTestHarness<String, Event, Trigger> harness;
+    private EngineHarness harness;
     private int seq;
     private long checkpointId;
 
@@ -302,9 +302,9 @@ class UserEngineFunctionHarnessTest {
 
     @Test
     void replayFiresDeadlinesUpToUntilWhenTheInputEndsAndNoneLater() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new UserEngineFunction(EngineSettings.replay(RULES, MONDAY_10AM.plus(Duration.ofHours(30)).toEpochMilli())),
-                new UserIdSelector(), Types.STRING);
+        harness = new EngineHarness(EngineSettings.replay(RULES, MONDAY_10AM.plus(Duration.ofHours(30)).toEpochMilli())
+                .withStateCache(0, 0));
+        harness.open();
         send("u1", "lesson_completed", MONDAY_10AM);
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
@@ -383,9 +383,7 @@ class UserEngineFunctionHarnessTest {
     }
 
     private void live(int cachedUsers, int pendingWrites) throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new UserEngineOperator(EngineSettings.live(RULES, ClockScale.REAL, null).withStateCache(cachedUsers, pendingWrites)),
-                new UserIdSelector(), Types.STRING);
+        harness = new EngineHarness(EngineSettings.live(RULES, ClockScale.REAL, null).withStateCache(cachedUsers, pendingWrites));
         harness.setup();
     }
 

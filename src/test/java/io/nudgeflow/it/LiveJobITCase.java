@@ -104,7 +104,7 @@ class LiveJobITCase {
                 Map.of("restart-strategy.type", "none", "state.backend.rocksdb.localdir", rocksDir.toString())));
         env.setParallelism(2);
         LiveJob.build(env, kafkaSettings, EngineSettings.live(RuleSetParser.loadDefault(), ClockScale.REAL,
-                Duration.ofDays(400)), WriterSchemas.withDirectory(schemaDir), false);
+                Duration.ofDays(400)), WriterSchemas.withDirectory(schemaDir), false, LiveJob.DEFAULT_RULE_SET_ID);
         JobClient job = env.executeAsync("nudgeflow-it");
 
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
