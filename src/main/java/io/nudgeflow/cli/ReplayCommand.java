@@ -1,7 +1,8 @@
 package io.nudgeflow.cli;
 
 import io.nudgeflow.domain.Rule;
-import io.nudgeflow.domain.RuleSet;
+import io.nudgeflow.domain.RulesTimeline;
+import io.nudgeflow.rules.RulesHistoryFile;
 import io.nudgeflow.io.JsonLines;
 import io.nudgeflow.pipeline.ReplayJob;
 import io.nudgeflow.rules.RuleSetException;
@@ -35,6 +36,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--rules", paramLabel = "FILE", description = "Rule file (YAML/JSON). Default: the bundled default rule set.")
     Path rules;
 
+    @Option(names = "--rules-history", paramLabel = "FILE", description = {"Rule sets switched at event times, as live: lines of",
+            "'EFFECTIVE_FROM RULE_FILE' (ISO instant, path relative to FILE); --rules is in force before the first."})
+    Path rulesHistory;
+
     @Option(names = "--until", paramLabel = "ISO", description = "Deadlines up to this instant fire at end of input. Default: the largest event time.")
     String until;
 
@@ -59,11 +64,15 @@ public final class ReplayCommand implements Callable<Integer> {
         if (parallelism < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--parallelism must be at least 1");
         }
-        RuleSet ruleSet;
+        RulesTimeline timeline;
         try {
-            ruleSet = RuleSetParser.loadOrDefault(rules);
+            timeline = RuleSetParser.timelineOf(rules);
+            if (rulesHistory != null) {
+                timeline = RulesHistoryFile.read(rulesHistory, timeline);
+            }
         } catch (RuleSetException e) {
-            err.println("Invalid rule file: " + e.getMessage());
+            err.println((rulesHistory != null && e.getMessage().startsWith(rulesHistory.toString()) ? "Invalid rule history: "
+                    : "Invalid rule file: ") + e.getMessage());
             return 2;
         }
         Path input = "-".equals(events) ? copyOfStdin() : Path.of(events);
@@ -84,7 +93,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 OptionalLong largest = ReplayJob.largestEventTime(input);
                 untilMs = largest.orElse(Long.MIN_VALUE);
             }
-            ReplayJob.Outputs outputs = ReplayJob.run(input, ruleSet, untilMs, parallelism);
+            ReplayJob.Outputs outputs = ReplayJob.run(input, timeline, untilMs, parallelism);
             write(out, outputs.triggers());
             if (segmentsOut != null) {
                 write(segmentsOut.toString(), outputs.segmentChanges());
@@ -96,7 +105,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 // stdin is named as it was given: the temporary copy's name means nothing to the user
                 err.println("skipped " + ("-".equals(events) ? "-" : input.getFileName().toString()) + " " + deadLetter);
             }
-            printSummary(err, ruleSet, outputs, untilMs);
+            printSummary(err, timeline, outputs, untilMs);
             return 0;
         } finally {
             if ("-".equals(events)) {
@@ -123,17 +132,24 @@ public final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    private static void printSummary(PrintWriter err, RuleSet ruleSet, ReplayJob.Outputs outputs, long untilMs) {
+    private static void printSummary(PrintWriter err, RulesTimeline timeline, ReplayJob.Outputs outputs, long untilMs) {
         Map<String, int[]> counts = new TreeMap<>();
-        for (Rule rule : ruleSet.rules()) {
-            counts.put(rule.id(), new int[2]);
+        for (RulesTimeline.Entry entry : timeline.entries()) {
+            for (Rule rule : entry.rules().rules()) {
+                counts.put(rule.id(), new int[2]);
+            }
         }
         outputs.triggers().forEach(line -> counts.computeIfAbsent(JsonLines.field(line, "rule_id"), k -> new int[2])[0]++);
         outputs.suppressed().forEach(line -> counts.computeIfAbsent(JsonLines.field(line, "rule_id"), k -> new int[2])[1]++);
         err.printf("%-24s %9s %11s%n", "rule", "triggers", "suppressed");
         counts.forEach((rule, c) -> err.printf("%-24s %9d %11d%n", rule, c[0], c[1]));
         err.printf("%-24s %9d %11d%n", "total", outputs.triggers().size(), outputs.suppressed().size());
-        err.printf("rule set %s, until %s, %d segment changes, %d bad lines skipped%n", ruleSet.version(),
+        StringBuilder versions = new StringBuilder();
+        for (RulesTimeline.Entry entry : timeline.entries()) {
+            versions.append(versions.isEmpty() ? "" : ", then ").append(entry.rules().version())
+                    .append(entry.effectiveFrom() == Long.MIN_VALUE ? "" : " from " + Instant.ofEpochMilli(entry.effectiveFrom()));
+        }
+        err.printf("rule set %s, until %s, %d segment changes, %d bad lines skipped%n", versions,
                 untilMs == Long.MIN_VALUE ? "-" : Instant.ofEpochMilli(untilMs), outputs.segmentChanges().size(),
                 outputs.deadLetters().size());
         err.flush();

@@ -2,8 +2,6 @@ package io.nudgeflow.io;
 
 import io.nudgeflow.rules.RuleDocument;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
@@ -31,7 +29,7 @@ public final class RuleDocumentDeserializer implements KafkaRecordDeserializatio
         Header effective = record.headers().lastHeader(RuleDocument.EFFECTIVE_FROM_HEADER);
         if (effective != null) {
             String text = new String(effective.value(), StandardCharsets.UTF_8).strip();
-            Long instant = parseInstant(text);
+            Long instant = RuleDocument.parseInstant(text);
             if (instant == null) {
                 doc.badEffectiveFrom = text;
             } else {
@@ -39,16 +37,6 @@ public final class RuleDocumentDeserializer implements KafkaRecordDeserializatio
             }
         }
         return doc;
-    }
-
-    /** An ISO-8601 instant or epoch milliseconds, else null. */
-    public static Long parseInstant(String text) {
-        try {
-            return text.chars().allMatch(Character::isDigit) && !text.isEmpty()
-                    ? Long.parseLong(text) : Instant.parse(text).toEpochMilli();
-        } catch (NumberFormatException | DateTimeParseException e) {
-            return null;
-        }
     }
 
     @Override

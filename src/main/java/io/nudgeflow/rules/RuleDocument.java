@@ -35,6 +35,16 @@ public final class RuleDocument {
         this.offset = offset;
     }
 
+    /** An ISO-8601 instant or epoch milliseconds, else null. */
+    public static Long parseInstant(String text) {
+        try {
+            return !text.isEmpty() && text.chars().allMatch(Character::isDigit)
+                    ? Long.parseLong(text) : java.time.Instant.parse(text).toEpochMilli();
+        } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
     /** Where it came from, as a timeline entry records it. */
     public String origin() {
         return "topic:" + topic + "/" + partition + "@" + offset;

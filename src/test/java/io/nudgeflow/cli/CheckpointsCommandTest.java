@@ -2,25 +2,18 @@ package io.nudgeflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The prune command's refusals; what it deletes on a real cluster is in the cluster tier. */
 class CheckpointsCommandTest {
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final Cli cli = new Cli();
 
     private int run(String... args) {
-        CommandLine cli = NudgeflowCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        return cli.run(args);
     }
 
     @Test
@@ -35,7 +28,7 @@ class CheckpointsCommandTest {
                 "http://127.0.0.1:" + closedPort, "--older-than", "0s");
 
         assertThat(exit).isEqualTo(1);
-        assertThat(err.toString()).startsWith("Nothing deleted: cannot reach the JobManager at http://127.0.0.1:" + closedPort);
+        assertThat(cli.err()).startsWith("Nothing deleted: cannot reach the JobManager at http://127.0.0.1:" + closedPort);
         assertThat(job).isDirectory();
     }
 
@@ -45,12 +38,12 @@ class CheckpointsCommandTest {
                 "http://127.0.0.1:8081");
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("Invalid option --checkpoint-dir").doesNotContain("Exception");
+        assertThat(cli.err()).contains("Invalid option --checkpoint-dir").doesNotContain("Exception");
     }
 
     @Test
     void withoutASubcommandItSaysWhichThereAre() {
         assertThat(run("checkpoints")).isEqualTo(2);
-        assertThat(err.toString()).contains("Missing command: prune");
+        assertThat(cli.err()).contains("Missing command: prune");
     }
 }
