@@ -19,8 +19,12 @@ final class ReplayCli {
 
     private ReplayCli() {}
 
-    /** @param rules a rule file, or null for the bundled default */
-    static ReplayJob.Outputs run(List<Population.Scheduled> events, Path rules, long until, Path dir) throws Exception {
+    /**
+     * @param rules a rule file, or null for the bundled default
+     * @param more further options ({@code --rules-history FILE})
+     */
+    static ReplayJob.Outputs run(List<Population.Scheduled> events, Path rules, long until, Path dir, String... more)
+            throws Exception {
         Path work = Files.createTempDirectory(dir, "replay");
         Path input = work.resolve("events.jsonl");
         Files.write(input, events.stream().map(s -> JsonLines.toJson(s.event())).toList(), StandardCharsets.UTF_8);
@@ -32,6 +36,7 @@ final class ReplayCli {
         if (rules != null) {
             command.addAll(List.of("--rules", rules.toString()));
         }
+        command.addAll(List.of(more));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(work.resolve("replay.log").toFile()).start();
         assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("replay finished").isTrue();
