@@ -56,6 +56,7 @@ public final class Demo {
         RuleSet rules = RuleSetParser.loadDefault();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             kafka.createTopics(2, topics.all());
+            kafka.createTopics(1, topics.control());
             out.printf("  Kafka at %s (%.1fs)%n", kafka.bootstrapServers(), seconds(startNanos));
 
             long now = System.currentTimeMillis();
@@ -68,13 +69,14 @@ public final class Demo {
                             Map.of("rest.port", Integer.toString(port))));
             env.setParallelism(2);
             LiveJob.build(env, KafkaSettings.atLeastOnce(kafka.bootstrapServers(), "nudgeflow-demo", topics),
-                    EngineSettings.live(rules, clock, null), false);
+                    EngineSettings.live(RuleSetParser.timelineOf(null), clock, null), false);
             JobClient job = env.executeAsync("nudgeflow-demo");
             JobStart.awaitRunning(job, Duration.ofSeconds(60));
             out.printf("  Flink job running on a local mini cluster, web UI at http://localhost:%d (%.1fs)%n", port, seconds(startNanos));
             out.printf("  Rule set %s, %d users. COMPRESSED CLOCK: 1 simulated day = %.1f real seconds (x%d);%n",
                     rules.version(), users, 86_400.0 / speed, speed);
-            out.println("  rules are unchanged (24 h inactivity = 24 simulated hours). Ctrl-C stops.");
+            out.println("  rules are unchanged (24 h inactivity = 24 simulated hours); " + (duration != null
+                    ? "halfway through" : "after a minute") + " a changed rule set is published live. Ctrl-C stops.");
             out.println();
 
             // the population starts at the simulated "now", once the job runs: no burst of start-up backlog
@@ -87,10 +89,15 @@ public final class Demo {
             printerThread.start();
             feederThread.start();
 
-            if (duration != null) {
-                stopRequested.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-            } else {
-                stopRequested.await();
+            // halfway (or after a minute when running until Ctrl-C), the rules change live
+            long switchAfter = duration != null ? duration.toMillis() / 2 : 60_000;
+            if (!stopRequested.await(switchAfter, TimeUnit.MILLISECONDS)) {
+                DemoRuleChange.publish(kafka.bootstrapServers(), topics.rules(), out);
+                if (duration != null) {
+                    stopRequested.await(duration.toMillis() - switchAfter, TimeUnit.MILLISECONDS);
+                } else {
+                    stopRequested.await();
+                }
             }
             out.println();
             out.println("Stopping ...");

@@ -7,6 +7,7 @@ import io.nudgeflow.io.Topics;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import io.nudgeflow.rules.RuleStatus;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -29,6 +30,7 @@ final class OutputPrinter implements Runnable {
     final Map<String, Integer> triggersByRule = new TreeMap<>();
     final Map<String, Integer> suppressedByRule = new TreeMap<>();
     final Map<String, Integer> segmentsByStage = new TreeMap<>();
+    final Map<String, Integer> triggersByRuleSet = new TreeMap<>();
     volatile int deadLetters;
     volatile long firstOutputNanos;
 
@@ -50,7 +52,7 @@ final class OutputPrinter implements Runnable {
                 "auto.offset.reset", "earliest", "fetch.max.wait.ms", 50),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(java.util.List.of(topics.engagementTriggers(), topics.suppressedTriggers(),
-                    topics.segmentChanges(), topics.deadLetters()));
+                    topics.segmentChanges(), topics.deadLetters(), topics.rulesStatus()));
             while (!stopped) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     print(record);
@@ -70,6 +72,10 @@ final class OutputPrinter implements Runnable {
                 segmentsByStage.merge(c.getToStage().name(), 1, Integer::sum);
                 out.printf("%s  sim %s  SEGMENT    %-10s %-13s -> %-13s (%s)%n", elapsed, SIM_TIME.format(c.getChangeTime()),
                         c.getUserId(), c.getFromStage() == null ? "(new)" : c.getFromStage(), c.getToStage(), c.getReason());
+            } else if (record.topic().equals(topics.rulesStatus())) {
+                RuleStatus s = RuleStatus.fromJson(new String(record.value(), StandardCharsets.UTF_8));
+                out.printf("%s  RULES      %s %s, in force from sim %s%s%n", elapsed, s.outcome(), s.version(),
+                        SIM_TIME.format(Instant.parse(s.effectiveFrom())), s.errors().isEmpty() ? "" : " " + s.errors());
             } else if (record.topic().equals(topics.deadLetters())) {
                 deadLetters++;
                 out.printf("%s  DEAD-LETTER %s%n", elapsed, header(record, DeadLetterHeaders.REASON));
@@ -77,9 +83,10 @@ final class OutputPrinter implements Runnable {
                 Trigger t = Trigger.getDecoder().decode(record.value());
                 boolean suppressed = t.getSuppressedReason() != null;
                 (suppressed ? suppressedByRule : triggersByRule).merge(t.getRuleId(), 1, Integer::sum);
-                out.printf("%s  sim %s  %-10s %-10s %-20s %-12s stage=%-13s %s%s%n", elapsed, SIM_TIME.format(t.getFireTime()),
+                triggersByRuleSet.merge(t.getRuleSetVersion(), 1, Integer::sum);
+                out.printf("%s  sim %s  %-10s %-10s %-20s %-12s stage=%-13s %s%s rules=%s%n", elapsed, SIM_TIME.format(t.getFireTime()),
                         suppressed ? "SUPPRESSED" : "TRIGGER", t.getUserId(), t.getRuleId(), t.getKind(), t.getStage(),
-                        t.getAttributes(), suppressed ? " reason=" + t.getSuppressedReason() : "");
+                        t.getAttributes(), suppressed ? " reason=" + t.getSuppressedReason() : "", t.getRuleSetVersion());
             }
         } catch (java.io.IOException e) {
             out.printf("%s  (undecodable record on %s: %s)%n", elapsed, record.topic(), e.getMessage());
@@ -98,6 +105,7 @@ final class OutputPrinter implements Runnable {
         TreeMap<String, Integer> rules = new TreeMap<>(triggersByRule);
         suppressedByRule.keySet().forEach(r -> rules.putIfAbsent(r, 0));
         rules.forEach((rule, n) -> out.printf("  %-22s %9d %11d%n", rule, n, suppressedByRule.getOrDefault(rule, 0)));
+        out.println("  triggers by rule set: " + triggersByRuleSet);
         out.println("  segment changes into: " + segmentsByStage);
         out.println("  dead letters: " + deadLetters);
     }

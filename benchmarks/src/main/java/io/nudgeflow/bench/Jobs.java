@@ -86,7 +86,8 @@ final class Jobs {
                 Integer.getInteger("bench.stateCacheUsers", EngineSettings.DEFAULT_STATE_CACHE_USERS),
                 Integer.getInteger("bench.stateCachePendingWrites", EngineSettings.DEFAULT_STATE_CACHE_PENDING_WRITES))
                 .withLiveInput(duration("bench.maxEventDelay", TimeMode.Live.DEFAULT_MAX_EVENT_DELAY),
-                        duration("bench.inputProbeInterval", TimeMode.Live.DEFAULT_INPUT_PROBE_INTERVAL));
+                        duration("bench.inputProbeInterval", TimeMode.Live.DEFAULT_INPUT_PROBE_INTERVAL))
+                .withTimerRecheckChunk(Integer.getInteger("bench.timerRecheckChunk", EngineSettings.DEFAULT_TIMER_RECHECK_CHUNK));
     }
 
     /** {@code -Dbench.maxEventDelay=2s}, {@code -Dbench.inputProbeInterval=5ms}: the live input's settings. */
@@ -104,7 +105,8 @@ final class Jobs {
     /** @param rules Nudgeflow's rule set (the other jobs have none) */
     static void build(JobKind kind, StreamExecutionEnvironment env, String bootstrap, String in, String out,
             String groupId, boolean bounded, io.nudgeflow.domain.RuleSet rules) {
-        Topics topics = new Topics(in, out, out + "-segments", out + "-suppressed", out + "-dlq");
+        Topics topics = new Topics(in, out, out + "-segments", out + "-suppressed", out + "-dlq", out + "-rules",
+                out + "-rules-status");
         KafkaSettings kafka = new KafkaSettings(bootstrap, groupId, topics,
                 EXACTLY_ONCE ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE, "bench-" + groupId,
                 overrides("bench.kafka", Map.of()));

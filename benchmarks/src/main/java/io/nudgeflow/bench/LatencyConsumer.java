@@ -20,6 +20,12 @@ final class LatencyConsumer implements Runnable, AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final ToLongFunction<byte[]> sentNanos;
     final Histogram micros = new Histogram(TimeUnitMicros.HOUR, 3);
+    /** The measured samples split at {@link #markNanos} (a rule switch): sent before it, and sent after it. */
+    final Histogram beforeMark = new Histogram(TimeUnitMicros.HOUR, 3);
+    final Histogram afterMark = new Histogram(TimeUnitMicros.HOUR, 3);
+    volatile long markNanos = Long.MAX_VALUE;
+    /** Samples sent after the mark and no later than this go to {@link #afterMark}. */
+    volatile long markEndNanos = Long.MAX_VALUE;
     volatile long measureFromNanos = Long.MAX_VALUE;
     volatile long received;
     /** The worst latency (µs) among records sent in each second of the measurement: where the tail comes from. */
@@ -79,6 +85,11 @@ final class LatencyConsumer implements Runnable, AutoCloseable {
         if (sent >= measureFromNanos) {
             long latency = Math.max(0, (now - sent) / 1000);
             micros.recordValue(latency);
+            if (sent < markNanos) {
+                beforeMark.recordValue(latency);
+            } else if (sent <= markEndNanos) {
+                afterMark.recordValue(latency);
+            }
             int second = (int) Math.min(worstBySecond.length - 1, (sent - measureFromNanos) / 1_000_000_000L);
             worstBySecond[second] = Math.max(worstBySecond[second], latency);
         } else if (sent >= warmupFromNanos) {
