@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * broadcast state, so a restore resumes the rules that were in force ({@link RulesOnRestore}).
  *
  * <p>After a rule switch, users who send nothing more still need the deadline a new rule makes earlier: every
- * user's timer is checked again, {@link EngineSettings#timerRecheckChunk} users per turn of the task's mailbox,
- * so records keep flowing in between. How far that got is kept per checkpoint; a restore before it finished
+ * user's timer is checked again in turns of the task's mailbox, {@link EngineSettings#timerRecheckSlice} of
+ * work each, and as long a pause for records after each, so the stream keeps flowing. How far that got is kept per checkpoint; a restore before it finished
  * checks everyone again.
  */
 public final class UserEngineOperator extends CoBroadcastWithKeyedOperator<String, Event, RuleDocument, Trigger> {
@@ -112,7 +112,7 @@ public final class UserEngineOperator extends CoBroadcastWithKeyedOperator<Strin
             recheck.close();
         }
         recheck = new Recheck(engine.cachedUsers(), keysInBackend(), engine.engine().timeline().lastSeq());
-        scheduleRecheck();
+        scheduleRecheck(0);
     }
 
     /**
@@ -132,9 +132,10 @@ public final class UserEngineOperator extends CoBroadcastWithKeyedOperator<Strin
         return keys;
     }
 
-    private void scheduleRecheck() {
-        // a processing-time callback is a mail of the task's mailbox: records are processed between two of them
-        getProcessingTimeService().registerTimer(getProcessingTimeService().getCurrentProcessingTime(),
+    private void scheduleRecheck(long pauseMillis) {
+        // a processing-time callback is a mail of the task's mailbox. Registered for now, the next turn came before
+        // the records waiting (the mailbox runs its mails first): with 1 M users the stream stalled for seconds
+        getProcessingTimeService().registerTimer(getProcessingTimeService().getCurrentProcessingTime() + pauseMillis,
                 time -> recheckSome());
     }
 
@@ -143,26 +144,37 @@ public final class UserEngineOperator extends CoBroadcastWithKeyedOperator<Strin
         if (current == null) {
             return;
         }
-        Object key = getCurrentKey();
-        for (int i = 0; i < settings.timerRecheckChunk() && current.hasNext(); i++) {
-            String user = current.next();
-            setCurrentKey(user);
-            if (engine.recheckTimer(user, timers)) {
-                current.users++;
+        long start = System.nanoTime();
+        long budget = settings.timerRecheckSlice().toNanos();
+        if (current.collecting()) {
+            current.collect(start + budget);
+        } else {
+            Object key = getCurrentKey();
+            int checked = 0;
+            // at least one user per turn (a user's check, 10-30 µs, dwarfs reading the clock)
+            while (current.hasNext() && (checked == 0 || System.nanoTime() - start < budget)) {
+                String user = current.next();
+                setCurrentKey(user);
+                if (engine.recheckTimer(user, timers)) {
+                    current.users++;
+                }
+                checked++;
+            }
+            if (key != null) {
+                setCurrentKey(key);
             }
         }
-        if (key != null) {
-            setCurrentKey(key);
-        }
-        if (current.hasNext()) {
-            scheduleRecheck();
+        current.turns++;
+        if (current.collecting() || current.hasNext()) {
+            // as long a pause as the slice of work, within 1 ms .. 1 s (a slice of a day checks everyone in one turn)
+            scheduleRecheck(Math.min(1_000, Math.max(1, settings.timerRecheckSlice().toMillis())));
             return;
         }
         current.close();
         recheck = null;
         recheckedSeq = current.seq;
-        LOG.info("Checked the timers of {} users against rule set seq {} in {} ms", current.users, current.seq,
-                (System.nanoTime() - current.started) / 1_000_000);
+        LOG.info("Checked the timers of {} users against rule set seq {} in {} ms ({} turns)", current.users, current.seq,
+                (System.nanoTime() - current.started) / 1_000_000, current.turns);
     }
 
     /** Whether every user's timer has been checked against the newest rule set (tests, metrics). */
@@ -201,30 +213,52 @@ public final class UserEngineOperator extends CoBroadcastWithKeyedOperator<Strin
         super.close();
     }
 
-    /** One pass over every user: the cached ones first (some are not in the backend yet), then the backend's. */
-    private static final class Recheck implements Iterator<String>, AutoCloseable {
+    /**
+     * One pass over every user: the cached ones first (some are not in the backend yet), then the backend's.
+     * The backend's keys are copied out first, in turns too, and the iterator closed: held open while the
+     * check rewrote users, a RocksDB iterator pinned every memtable written meanwhile, the memory they count
+     * against filled up and RocksDB stalled all writes, the stream's too, for seconds (1 M users).
+     */
+    private static final class Recheck implements AutoCloseable {
         final int seq;
         final long started = System.nanoTime();
-        final Iterator<String> cached;
+        final List<String> keys;
         final Stream<String> stored;
         final Iterator<String> storedKeys;
+        boolean collected;
+        int position;
         int users;
+        int turns;
 
         Recheck(List<String> cached, Stream<String> stored, int seq) {
-            this.cached = cached.iterator();
+            this.keys = new ArrayList<>(cached);
             this.stored = stored;
             this.storedKeys = stored.iterator();
             this.seq = seq;
         }
 
-        @Override
-        public boolean hasNext() {
-            return cached.hasNext() || storedKeys.hasNext();
+        boolean collecting() {
+            return !collected;
         }
 
-        @Override
-        public String next() {
-            return cached.hasNext() ? cached.next() : storedKeys.next();
+        /** Copies the backend's keys until {@code deadline} (System.nanoTime); closes the iterator once through. */
+        void collect(long deadline) {
+            while (storedKeys.hasNext()) {
+                keys.add(storedKeys.next());
+                if ((keys.size() & 255) == 0 && System.nanoTime() >= deadline) {
+                    return;
+                }
+            }
+            collected = true;
+            stored.close();
+        }
+
+        boolean hasNext() {
+            return position < keys.size();
+        }
+
+        String next() {
+            return keys.get(position++);
         }
 
         @Override

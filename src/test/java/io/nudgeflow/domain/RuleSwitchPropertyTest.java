@@ -23,16 +23,8 @@ class RuleSwitchPropertyTest {
     static final RuleSet CHANGED = RuleSetParser.parse(changed(), "changed.yaml");
     private static final long START = EngineFixture.MONDAY_9AM;
 
-    static String defaultText() {
-        try (var in = RuleSetParser.class.getResourceAsStream(RuleSetParser.DEFAULT_RESOURCE)) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     static String changed() {
-        String text = defaultText()
+        String text = RuleSetParser.defaultText()
                 .replace("version: default-2026-11-22", "version: changed-1")
                 .replace("""
                           - id: inactive_24h

@@ -30,7 +30,7 @@ class RuleSwitchTest {
     }
 
     private static RuleSet rules(String version, String... replacements) {
-        String text = RuleSwitchPropertyTest.defaultText().replace("version: default-2026-11-22", "version: " + version);
+        String text = RuleSetParser.defaultText().replace("version: default-2026-11-22", "version: " + version);
         for (int i = 0; i < replacements.length; i += 2) {
             assertThat(text).as("the test's edit applies").contains(replacements[i]);
             text = text.replace(replacements[i], replacements[i + 1]);

@@ -28,15 +28,15 @@ public final class Bench {
         long started = System.nanoTime();
         Report report = new Report(settings, Instant.now());
 
-        System.out.println("[1/5] JMH: domain core, one thread");
+        System.out.println("[1/6] JMH: domain core, one thread");
         report.jmhEventsPerSecond = jmh(settings);
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             KafkaStages stages = new KafkaStages(kafka, settings);
-            System.out.println("[2/5] throughput: drain " + settings.throughputEvents() + " pre-loaded events");
+            System.out.println("[2/6] throughput: drain " + settings.throughputEvents() + " pre-loaded events");
             report.throughput = stages.throughput();
 
-            System.out.println("[3/5] latency: open-loop at fixed rates, event creation -> arrival at a consumer");
+            System.out.println("[3/6] latency: open-loop at fixed rates, event creation -> arrival at a consumer");
             List<Integer> rates = new ArrayList<>(settings.fixedRates());
             // the highest rate all four jobs sustain live: 60 % of the slowest job's sustained drain rate (at 80 %
             // its p99 ran into hundreds of milliseconds: a drain from a backlog batches better than a live stream)
@@ -49,12 +49,18 @@ public final class Bench {
                 report.latency.put(rate, stages.latency(rate));
             }
 
-            System.out.println("[4/5] deadline lateness on a quiet stream and under load");
+            System.out.println("[4/6] deadline lateness on a quiet stream and under load");
             report.deadlines.put(0, stages.deadlines(0));
             report.deadlines.put(settings.deadlineBackgroundRate(), stages.deadlines());
+
+            System.out.println("[5/6] event latency while a rule switch checks every user's timer");
+            for (String slice : List.of(io.nudgeflow.flink.EngineSettings.DEFAULT_TIMER_RECHECK_SLICE.toMillis() + "ms", "all")) {
+                report.ruleSwitch.add(ProfileRuleSwitch.run(kafka, settings.ruleSwitchUsers(), settings.ruleSwitchRate(),
+                        settings.ruleSwitchSeconds(), slice).summary(settings.ruleSwitchUsers(), settings.ruleSwitchRate()));
+            }
         }
 
-        System.out.println("[5/5] per-event cost and RocksDB bytes per user at scale (operator over RocksDB)");
+        System.out.println("[6/6] per-event cost and RocksDB bytes per user at scale (operator over RocksDB)");
         for (int users : settings.stateScales()) {
             report.scale.add(StateScaleStage.run(users, settings.perEventSample()));
         }

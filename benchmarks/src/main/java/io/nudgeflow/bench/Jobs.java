@@ -87,7 +87,7 @@ final class Jobs {
                 Integer.getInteger("bench.stateCachePendingWrites", EngineSettings.DEFAULT_STATE_CACHE_PENDING_WRITES))
                 .withLiveInput(duration("bench.maxEventDelay", TimeMode.Live.DEFAULT_MAX_EVENT_DELAY),
                         duration("bench.inputProbeInterval", TimeMode.Live.DEFAULT_INPUT_PROBE_INTERVAL))
-                .withTimerRecheckChunk(Integer.getInteger("bench.timerRecheckChunk", EngineSettings.DEFAULT_TIMER_RECHECK_CHUNK));
+                .withTimerRecheckSlice(duration("bench.timerRecheckSlice", EngineSettings.DEFAULT_TIMER_RECHECK_SLICE));
     }
 
     /** {@code -Dbench.maxEventDelay=2s}, {@code -Dbench.inputProbeInterval=5ms}: the live input's settings. */

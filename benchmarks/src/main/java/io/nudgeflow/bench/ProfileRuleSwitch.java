@@ -23,11 +23,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Event-driven latency while a rule switch makes the job check every user's timer again (issue 14): the real
  * job on a mini cluster with RocksDB, {@code USERS} users' state pre-loaded, probes at {@code RATE} events/s,
  * and a rule set published a third into the measured time whose new 2 h inactivity rule moves every user's
- * timer earlier — the worst case, every checked user written back. Side by side: the timer check in chunks
- * between records ({@code -Dbench.timerRecheckChunk}, default 500) and all at once, as a function applied to
- * every key in one go would do it.
+ * timer earlier — the worst case, every checked user written back. Side by side: the timer check in time
+ * slices between records (the job's default, 5 ms of checks then 5 ms for records) and all at once, as a
+ * function applied to every key in one go would do it.
  *
- * <p>{@code ProfileRuleSwitch USERS RATE MEASURE_SECONDS CHUNK[,CHUNK...]}, e.g. {@code 1000000 2000 40 500,all}.
+ * <p>{@code ProfileRuleSwitch USERS RATE MEASURE_SECONDS SLICE[,SLICE...] [recent|spread]}, e.g.
+ * {@code 1000000 2000 45 5ms,all,5ms,all spread}. {@code recent} (the default): every user was active an hour
+ * before, so the new rule moves every timer and every user is rewritten (the worst case); {@code spread}: last
+ * activity spread over the 23 h before (no deadline of the default rules has passed yet), so only the users
+ * active in the last 2 h, about 9 %, move.
  */
 public final class ProfileRuleSwitch {
     private ProfileRuleSwitch() {}
@@ -36,37 +40,59 @@ public final class ProfileRuleSwitch {
         int users = Integer.parseInt(args[0]);
         int rate = Integer.parseInt(args[1]);
         int seconds = Integer.parseInt(args[2]);
+        boolean spread = args.length > 4 && args[4].equals("spread");
         List<Result> results = new ArrayList<>();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            for (String chunk : args[3].split(",")) {
-                results.add(run(kafka, users, rate, seconds, chunk.equals("all") ? Integer.MAX_VALUE : Integer.parseInt(chunk)));
+            for (String slice : args[3].split(",")) {
+                results.add(run(kafka, users, rate, seconds, slice, spread));
             }
         }
         System.out.println();
         System.out.printf("%-14s %10s %10s %10s %10s %10s%n", "timer check", "p50 before", "p99 before", "p50 after", "p99 after", "max after");
         for (Result r : results) {
-            System.out.printf("%-14s %8.1fms %8.1fms %8.1fms %8.1fms %8.1fms%n", r.chunk == Integer.MAX_VALUE ? "all at once" : r.chunk + " per turn",
+            System.out.printf("%-14s %8.1fms %8.1fms %8.1fms %8.1fms %8.1fms%n", r.label(),
                     r.before.getValueAtPercentile(50) / 1e3, r.before.getValueAtPercentile(99) / 1e3,
                     r.after.getValueAtPercentile(50) / 1e3, r.after.getValueAtPercentile(99) / 1e3, r.after.getMaxValue() / 1e3);
         }
         System.exit(0);
     }
 
-    record Result(int chunk, Histogram before, Histogram after) {}
+    record Result(String slice, Histogram before, Histogram after) {
+        String label() {
+            return slice.equals("all") ? "all at once" : slice + " slices";
+        }
 
-    static Result run(EmbeddedKafka kafka, int users, int rate, int seconds, int chunk) throws Exception {
-        String run = "rs-" + chunk + "-" + System.nanoTime() % 100_000;
+        Summary summary(int users, int rate) {
+            return new Summary(users, rate, label(),
+                    before.getValueAtPercentile(50) / 1e3, before.getValueAtPercentile(99) / 1e3,
+                    after.getValueAtPercentile(50) / 1e3, after.getValueAtPercentile(99) / 1e3, after.getMaxValue() / 1e3,
+                    after.getTotalCount());
+        }
+    }
+
+    /** Milliseconds; {@code after}: the probes sent from the switch on, for two thirds of the measured time. */
+    record Summary(int users, int rate, String timerCheck, double p50Before, double p99Before, double p50After,
+            double p99After, double maxAfter, long samplesAfter) {}
+
+    /** @param slice {@code 5ms}, or {@code all}: the whole check in one turn */
+    static Result run(EmbeddedKafka kafka, int users, int rate, int seconds, String slice) throws Exception {
+        return run(kafka, users, rate, seconds, slice, false);
+    }
+
+    /** @param spread users' last activity spread over the 23 h before, else all of it an hour before */
+    static Result run(EmbeddedKafka kafka, int users, int rate, int seconds, String slice, boolean spread) throws Exception {
+        String run = "rs-" + slice + "-" + System.nanoTime() % 100_000;
         String in = run + "-in";
         String out = run + "-out";
         kafka.createTopics(Jobs.PARALLELISM, List.of(in, out, out + "-segments", out + "-suppressed", out + "-dlq"));
         kafka.createTopics(1, List.of(out + "-rules", out + "-rules-status"));
-        System.setProperty("bench.timerRecheckChunk", Integer.toString(chunk));
+        System.setProperty("bench.timerRecheckSlice", slice.equals("all") ? "1d" : slice);
         StreamExecutionEnvironment env = Jobs.environment();
         Jobs.build(JobKind.NUDGEFLOW, env, kafka.bootstrapServers(), in, out, run, false);
-        JobClient job = env.executeAsync("rule-switch-" + chunk);
+        JobClient job = env.executeAsync("rule-switch-" + slice);
         JobStart.awaitRunning(job, Duration.ofSeconds(60));
         try {
-            preload(kafka, in, out, users);
+            preload(kafka, in, out, users, spread);
             try (LatencyConsumer consumer = LatencyConsumer.ofTriggers(kafka.bootstrapServers(), out).ready();
                     OpenLoopProducer producer = new OpenLoopProducer(kafka.bootstrapServers())) {
                 Thread reader = new Thread(consumer, "latency-consumer");
@@ -96,28 +122,32 @@ public final class ProfileRuleSwitch {
                 }
                 consumer.stop();
                 reader.join(5_000);
-                System.out.printf("  timer check %-12s @%,d/s with %,d users: before the switch p50 %.1f ms p99 %.1f ms; "
+                System.out.printf("  timer check %-14s @%,d/s with %,d users: before the switch p50 %.1f ms p99 %.1f ms; "
                                 + "after it p50 %.1f ms p99 %.1f ms max %.1f ms (%,d and %,d samples)%n",
-                        chunk == Integer.MAX_VALUE ? "all at once" : chunk + "/turn", rate, users,
+                        slice.equals("all") ? "all at once" : slice + " slices", rate, users,
                         consumer.beforeMark.getValueAtPercentile(50) / 1e3, consumer.beforeMark.getValueAtPercentile(99) / 1e3,
                         consumer.afterMark.getValueAtPercentile(50) / 1e3, consumer.afterMark.getValueAtPercentile(99) / 1e3,
                         consumer.afterMark.getMaxValue() / 1e3, consumer.beforeMark.getTotalCount(), consumer.afterMark.getTotalCount());
                 System.out.println("    worst latency (ms) in each second measured: " + consumer.worstPerSecond());
-                return new Result(chunk, consumer.beforeMark, consumer.afterMark);
+                return new Result(slice, consumer.beforeMark, consumer.afterMark);
             }
         } finally {
             job.cancel().get(60, TimeUnit.SECONDS);
         }
     }
 
-    /** One lesson per user an hour ago: every user has state and a timer 23 h ahead; waits until all are in. */
-    private static void preload(EmbeddedKafka kafka, String in, String out, int users) throws Exception {
+    /**
+     * One lesson per user, an hour ago (or spread over the last 23 hours): every user has state and a timer;
+     * waits until all are in.
+     */
+    private static void preload(EmbeddedKafka kafka, String in, String out, int users, boolean spread) throws Exception {
         long start = System.nanoTime();
         Workload workload = new Workload(users, 0, 3);
         long hourAgo = System.currentTimeMillis() - 3_600_000L;
         try (OpenLoopProducer producer = new OpenLoopProducer(kafka.bootstrapServers())) {
             for (int u = 0; u < users; u++) {
-                producer.send(in, workload.record(u, "lesson_completed", hourAgo + u % 60_000, Map.of(), null));
+                long time = spread ? hourAgo + 3_600_000L - (long) u * 23 * 3_600_000L / users : hourAgo + u % 60_000;
+                producer.send(in, workload.record(u, "lesson_completed", time, Map.of(), null));
             }
             producer.flush();
         }
@@ -128,8 +158,11 @@ public final class ProfileRuleSwitch {
             consumer.subscribe(List.of(out + "-segments"));
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             while (seen < users && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> ignored : consumer.poll(Duration.ofMillis(500))) {
-                    seen++;
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    // deadlines of the users active days ago fire too: only first sightings count users in
+                    if (io.nudgeflow.avro.SegmentChange.getDecoder().decode(r.value()).getFromStage() == null) {
+                        seen++;
+                    }
                 }
             }
         }

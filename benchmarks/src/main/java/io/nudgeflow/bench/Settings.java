@@ -17,7 +17,10 @@ record Settings(
         int deadlineBackgroundRate,
         List<Integer> stateScales,
         int perEventSample,
-        int jmhSeconds) {
+        int jmhSeconds,
+        int ruleSwitchUsers,
+        int ruleSwitchRate,
+        int ruleSwitchSeconds) {
 
     /**
      * The measured latency window is as long as the checkpoint interval (30 s, {@link Jobs}): every job's
@@ -25,11 +28,11 @@ record Settings(
      */
     static Settings forReport() {
         return new Settings(false, 100_000, 0.1, 1_000_000, 3, 15, 30, List.of(1_000, 10_000),
-                3_000, 15, 2_000, List.of(10_000, 1_000_000, 10_000_000), 200_000, 3);
+                3_000, 15, 2_000, List.of(10_000, 1_000_000, 10_000_000), 200_000, 3, 1_000_000, 2_000, 45);
     }
 
     static Settings forSmokeRun() {
         return new Settings(true, 2_000, 0.1, 20_000, 1, 1, 2, List.of(500),
-                50, 2, 200, List.of(10_000), 5_000, 1);
+                50, 2, 200, List.of(10_000), 5_000, 1, 5_000, 300, 6);
     }
 }

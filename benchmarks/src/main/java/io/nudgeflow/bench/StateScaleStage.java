@@ -1,9 +1,12 @@
 package io.nudgeflow.bench;
 
 import io.nudgeflow.avro.Trigger;
+import io.nudgeflow.domain.ClockScale;
 import io.nudgeflow.domain.Event;
 import io.nudgeflow.flink.UserEngineOperator;
 import io.nudgeflow.flink.UserIdSelector;
+import io.nudgeflow.rules.RuleDocument;
+import io.nudgeflow.rules.RuleSwitches;
 import io.nudgeflow.pipeline.JobConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +20,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.state.storage.FileSystemCheckpointStorage;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
 /**
  * Per-event cost of the real keyed operator over RocksDB (values and timers in RocksDB, as in production)
@@ -44,9 +47,9 @@ final class StateScaleStage {
         EmbeddedRocksDBStateBackend backend = new EmbeddedRocksDBStateBackend(true).configure(
                 Configuration.fromMap(rocksdb), StateScaleStage.class.getClassLoader());
         backend.setDbStoragePath(db.toString());
-        var harness = new KeyedOneInputStreamOperatorTestHarness<String, Event, Trigger>(
-                new UserEngineOperator(Jobs.engineSettings()),
-                new UserIdSelector(), Types.STRING);
+        var harness = new KeyedBroadcastOperatorTestHarness<String, Event, RuleDocument, Trigger>(
+                new UserEngineOperator(Jobs.engineSettings(), new RuleSwitches("bench", "default", ClockScale.REAL)),
+                new UserIdSelector(), Types.STRING, 1, 1, 0); // as the one-input harness measured before
         Path checkpoints = Files.createTempDirectory("bench-checkpoints");
         try {
             harness.setStateBackend(backend);
@@ -103,7 +106,7 @@ final class StateScaleStage {
         return new Event(id, Workload.userId(user), type, time, Workload.zoneOf(user), null, Map.of());
     }
 
-    private static void clearOutputs(KeyedOneInputStreamOperatorTestHarness<String, Event, Trigger> harness) {
+    private static void clearOutputs(KeyedBroadcastOperatorTestHarness<String, Event, RuleDocument, Trigger> harness) {
         harness.getOutput().clear();
         for (var tag : java.util.List.of(io.nudgeflow.flink.Descriptors.SEGMENT_CHANGES, io.nudgeflow.flink.Descriptors.SUPPRESSED_TRIGGERS)) {
             var queue = harness.getSideOutput(tag);
