@@ -92,7 +92,11 @@ public final class Demo {
             // halfway (or after a minute when running until Ctrl-C), the rules change live
             long switchAfter = duration != null ? duration.toMillis() / 2 : 60_000;
             if (!stopRequested.await(switchAfter, TimeUnit.MILLISECONDS)) {
-                DemoRuleChange.publish(kafka.bootstrapServers(), topics.rules(), out);
+                try {
+                    DemoRuleChange.publish(kafka.bootstrapServers(), topics.rules(), out);
+                } catch (Exception e) { // the demo goes on with the rules it has
+                    out.println(">>> The rule change could not be published: " + e.getMessage());
+                }
                 if (duration != null) {
                     stopRequested.await(duration.toMillis() - switchAfter, TimeUnit.MILLISECONDS);
                 } else {

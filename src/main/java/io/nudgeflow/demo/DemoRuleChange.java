@@ -24,28 +24,10 @@ final class DemoRuleChange {
     static String document() {
         String text = RuleSetParser.defaultText()
                 .replace("version: default-2026-11-22", "version: " + VERSION)
-                .replace("""
-                          - id: inactive_24h
-                            kind: REENGAGEMENT
-                            type: inactivity
-                            after: 24h
-                            attributes: {hours_inactive: "{hours_inactive}"}""", """
-                          - id: inactive_24h
-                            kind: REENGAGEMENT
-                            type: inactivity
-                            after: 12h
-                            attributes: {hours_inactive: "{hours_inactive}", copy: we_miss_you_v2}""")
-                .replace("""
-                          - id: streak_3
-                        """, """
-                          - id: streak_2
-                            kind: STREAK
-                            type: streak
-                            days: 2
-                            attributes: {streak_days: "{streak_days}"}
-
-                          - id: streak_3
-                        """);
+                .replace("    after: 24h\n    attributes: {hours_inactive: \"{hours_inactive}\"}",
+                        "    after: 12h\n    attributes: {hours_inactive: \"{hours_inactive}\", copy: we_miss_you_v2}")
+                .replace("  - id: streak_3\n", "  - id: streak_2\n    kind: STREAK\n    type: streak\n    days: 2\n"
+                        + "    attributes: {streak_days: \"{streak_days}\"}\n\n  - id: streak_3\n");
         if (!text.contains("id: streak_2") || !text.contains("after: 12h")) {
             throw new IllegalStateException("the demo's rule change no longer applies to the default rules");
         }

@@ -106,6 +106,8 @@ public final class RuleSetDiff {
             List<String> items = new ArrayList<>();
             c.forEach(item -> items.add(String.valueOf(item)));
             out.put(field, String.valueOf(items));
+        } else if (value instanceof io.nudgeflow.domain.AttributeTemplate) {
+            out.put(field, String.valueOf(value).replaceFirst("^AttributeTemplate", "")); // {name={placeholder}, ...}
         } else {
             out.put(field, value == null ? null : String.valueOf(value));
         }
