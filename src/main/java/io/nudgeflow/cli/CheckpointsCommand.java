@@ -65,13 +65,18 @@ final class CheckpointsCommand implements Runnable {
             try {
                 verdicts = RetainedCheckpoints.judge(RetainedCheckpoints.scan(dir), JobManagerJobs.states(restUrl),
                         Instant.now().minus(olderThan));
-            } catch (IOException e) {
+            } catch (IOException | java.io.UncheckedIOException e) {
                 err.println("Nothing deleted: " + e.getMessage());
                 return 1;
             }
             for (RetainedCheckpoints.Verdict v : verdicts) {
                 if (v.delete() && !dryRun) {
-                    RetainedCheckpoints.delete(v.job());
+                    try {
+                        RetainedCheckpoints.delete(v.job());
+                    } catch (java.io.UncheckedIOException e) {
+                        err.println("Could not delete " + v.job().dir() + ": " + e.getMessage());
+                        return 1;
+                    }
                 }
                 out.printf("%s %s (%s)%n", v.delete() ? (dryRun ? "would delete" : "deleted") : "kept", v.job().dir(), v.reason());
             }

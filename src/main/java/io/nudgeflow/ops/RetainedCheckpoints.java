@@ -81,7 +81,12 @@ public final class RetainedCheckpoints {
         try (Stream<Path> all = Files.walk(dir)) {
             long newest = Files.getLastModifiedTime(dir).toMillis();
             for (Path p : all.toList()) {
-                newest = Math.max(newest, Files.getLastModifiedTime(p).toMillis());
+                try {
+                    // a link's own time: a dangling one is no error
+                    newest = Math.max(newest, Files.getLastModifiedTime(p, java.nio.file.LinkOption.NOFOLLOW_LINKS).toMillis());
+                } catch (java.nio.file.NoSuchFileException vanished) {
+                    // Flink deletes subsumed checkpoints while we look: what is gone has no time to count
+                }
             }
             return Instant.ofEpochMilli(newest);
         }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nudgeflow.demo.Population;
 import io.nudgeflow.domain.ClockScale;
 import io.nudgeflow.domain.RuleSet;
-import io.nudgeflow.embedded.EmbeddedKafka;
 import io.nudgeflow.flink.EngineSettings;
 import io.nudgeflow.io.KafkaSettings;
 import io.nudgeflow.rules.RuleSetParser;
@@ -20,8 +19,6 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,17 +48,8 @@ class LiveEqualsReplayITCase {
             .setConfiguration(Configuration.fromMap(Map.of("metrics.fetcher.update-interval", "200")))
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final KafkaBroker BROKER = new KafkaBroker();
 
     @org.junit.jupiter.api.AfterEach
     void theInputProbeStopsWithTheJob() throws InterruptedException {
@@ -80,7 +68,7 @@ class LiveEqualsReplayITCase {
         Outputs live;
         List<Population.Scheduled> events;
         try (LiveRun job = LiveRun.start(cluster, kafkaSettings, shortRules(), parallelism, dir, null, 0);
-                Feeder feeder = new Feeder(kafka.bootstrapServers(), kafkaSettings.topics().userEvents())) {
+                Feeder feeder = new Feeder(BROKER.bootstrapServers(), kafkaSettings.topics().userEvents())) {
             events = TestUsers.generate(30, System.currentTimeMillis() + 500, 8_000, 11 + parallelism);
             feeder.sendInTime(events, ClockScale.REAL);
             live = settle(job, kafkaSettings, cut(events));
@@ -99,7 +87,7 @@ class LiveEqualsReplayITCase {
         List<Population.Scheduled> events = TestUsers.generate(30, System.currentTimeMillis() + 8_000, 10_000, 21);
         long half = events.get(0).time() + 4_000;
         Outputs live;
-        try (Feeder feeder = new Feeder(kafka.bootstrapServers(), kafkaSettings.topics().userEvents())) {
+        try (Feeder feeder = new Feeder(BROKER.bootstrapServers(), kafkaSettings.topics().userEvents())) {
             String savepoint;
             try (LiveRun job = LiveRun.start(cluster, kafkaSettings, shortRules(), 2, dir, null, 0)) {
                 CompletableFuture<Void> feeding = feeder.sendInTimeInBackground(events);
@@ -134,7 +122,7 @@ class LiveEqualsReplayITCase {
         List<Population.Scheduled> yesterday = population.stream().filter(e -> e.time() <= simNow).toList();
         List<Population.Scheduled> input = new java.util.ArrayList<>(yesterday);
         Outputs live;
-        try (Feeder feeder = new Feeder(kafka.bootstrapServers(), kafkaSettings.topics().userEvents())) {
+        try (Feeder feeder = new Feeder(BROKER.bootstrapServers(), kafkaSettings.topics().userEvents())) {
             feeder.sendAll(yesterday);
             String savepoint;
             try (LiveRun job = LiveRun.start(cluster, kafkaSettings, defaultRules(clock), 2, dir, null, 0)) {
@@ -168,7 +156,7 @@ class LiveEqualsReplayITCase {
         List<Population.Scheduled> events = Population.generate(120, now.minus(Duration.ofDays(45)), 30, 5 + parallelism);
         long cut = now.toEpochMilli();
         Outputs live;
-        try (Feeder feeder = new Feeder(kafka.bootstrapServers(), kafkaSettings.topics().userEvents())) {
+        try (Feeder feeder = new Feeder(BROKER.bootstrapServers(), kafkaSettings.topics().userEvents())) {
             feeder.sendAll(events); // in Kafka before the job reads it, as a backfill or an export waiting
             try (LiveRun job = LiveRun.start(cluster, kafkaSettings, defaultRules(ClockScale.REAL), parallelism, dir, null, 0)) {
                 live = settle(job, kafkaSettings, cut);
@@ -191,7 +179,7 @@ class LiveEqualsReplayITCase {
         Outputs live;
         List<Population.Scheduled> events;
         try (LiveRun job = LiveRun.start(cluster, kafkaSettings, shortRules(), 2, dir, null, 3);
-                Feeder feeder = new Feeder(kafka.bootstrapServers(), kafkaSettings.topics().userEvents())) {
+                Feeder feeder = new Feeder(BROKER.bootstrapServers(), kafkaSettings.topics().userEvents())) {
             events = TestUsers.generate(30, System.currentTimeMillis() + 500, 10_000, 31);
             CompletableFuture<Void> feeding = feeder.sendInTimeInBackground(events);
             awaitWallClock(events.get(0).time() + 5_000);
@@ -233,7 +221,7 @@ class LiveEqualsReplayITCase {
         Population.Scheduled offlineLesson = scheduled("late-1", "lesson_completed", t + 1_000);
         Outputs live;
         try (LiveRun job = LiveRun.start(cluster, kafkaSettings, oneDeadline, 2, dir, null, 0);
-                Feeder feeder = new Feeder(kafka.bootstrapServers(), kafkaSettings.topics().userEvents())) {
+                Feeder feeder = new Feeder(BROKER.bootstrapServers(), kafkaSettings.topics().userEvents())) {
             feeder.sendInTime(List.of(lesson), ClockScale.REAL);
             job.awaitJobTime(t + 2_000, Duration.ofSeconds(30)); // inactive_2s has fired
             feeder.sendAll(List.of(offlineLesson)); // a phone back online with a lesson from before it
@@ -269,7 +257,7 @@ class LiveEqualsReplayITCase {
     private static Outputs settle(LiveRun job, KafkaSettings kafkaSettings, long cut) throws Exception {
         job.awaitJobTime(cut, Duration.ofSeconds(90));
         job.flush();
-        return Outputs.ofTopics(kafka.bootstrapServers(), kafkaSettings.topics()).upTo(Instant.ofEpochMilli(cut));
+        return Outputs.ofTopics(BROKER.bootstrapServers(), kafkaSettings.topics()).upTo(Instant.ofEpochMilli(cut));
     }
 
     /** What the {@code replay} command says of the same input up to {@code until}. */
@@ -299,7 +287,7 @@ class LiveEqualsReplayITCase {
     }
 
     private static KafkaSettings freshTopics() {
-        return TestTopics.fresh(kafka, 2);
+        return TestTopics.fresh(BROKER.kafka(), 2);
     }
 
     private static void awaitWallClock(long instant) throws InterruptedException {

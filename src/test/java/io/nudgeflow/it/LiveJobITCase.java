@@ -6,7 +6,6 @@ import io.nudgeflow.avro.SegmentChange;
 import io.nudgeflow.avro.Trigger;
 import io.nudgeflow.avro.UserEvent;
 import io.nudgeflow.domain.ClockScale;
-import io.nudgeflow.embedded.EmbeddedKafka;
 import io.nudgeflow.flink.EngineSettings;
 import io.nudgeflow.io.AvroBytes;
 import io.nudgeflow.io.DeadLetterHeaders;
@@ -39,8 +38,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,22 +48,13 @@ class LiveJobITCase {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final KafkaBroker BROKER = new KafkaBroker();
 
     @Test
     void avroEventsFlowThroughTheEngineToEveryTopicAndDeadlinesFireOnAQuietStream(@TempDir Path rocksDir,
             @TempDir Path schemaDir) throws Exception {
-        KafkaSettings kafkaSettings = TestTopics.fresh(kafka, 2);
+        KafkaSettings kafkaSettings = TestTopics.fresh(BROKER.kafka(), 2);
         Topics topics = kafkaSettings.topics();
 
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -79,7 +67,7 @@ class LiveJobITCase {
         Schema incompatible = OtherSchemaVersions.schema("/schemas/UserEvent-user-id-as-long.avsc");
         Files.writeString(schemaDir.resolve("user-event-5.3.avsc"), newer.toString(true));
         Files.writeString(schemaDir.resolve("user-event-broken.avsc"), incompatible.toString(true));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", BROKER.bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             send(producer, topics, event("e1", "newbie", "signup", now.minusSeconds(60)));
             // the achiever's app was upgraded in between: schema version 1, then a newer producer's schema
@@ -110,7 +98,7 @@ class LiveJobITCase {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         List<Trigger> triggers = new ArrayList<>();
         List<SegmentChange> segments = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", BROKER.bootstrapServers(),
                 "group.id", "it-reader-" + kafkaSettings.groupId(), "auto.offset.reset", "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topics.engagementTriggers(), topics.segmentChanges(), topics.deadLetters()));
             pollUntil(consumer, records, Duration.ofSeconds(90), () -> {
@@ -178,7 +166,7 @@ class LiveJobITCase {
     void deadlinesFireOnAQuietStreamAfterATransactionalProducer(@TempDir Path dir,
             @org.apache.flink.test.junit5.InjectMiniCluster org.apache.flink.runtime.minicluster.MiniCluster cluster)
             throws Exception {
-        KafkaSettings settings = TestTopics.fresh(kafka, 1);
+        KafkaSettings settings = TestTopics.fresh(BROKER.kafka(), 1);
         Topics topics = settings.topics();
         io.nudgeflow.domain.RuleSet rules = RuleSetParser.parse("""
                 version: it-tx
@@ -189,7 +177,7 @@ class LiveJobITCase {
                   - {id: inactive_2s, kind: REENGAGEMENT, type: inactivity, after: 2s}
                 """, "tx.yaml");
         try (LiveRun job = LiveRun.start(cluster, settings, EngineSettings.live(rules, ClockScale.REAL, null), 1, dir, null, 0);
-                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", BROKER.bootstrapServers(),
                         "transactional.id", "it-upstream-" + settings.groupId()), new ByteArraySerializer(), new ByteArraySerializer())) {
             Instant lesson = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             producer.initTransactions();
@@ -199,7 +187,7 @@ class LiveJobITCase {
 
             job.awaitJobTime(lesson.plusSeconds(2).toEpochMilli(), Duration.ofSeconds(60));
             job.flush();
-            assertThat(Outputs.ofTopics(kafka.bootstrapServers(), topics).triggers())
+            assertThat(Outputs.ofTopics(BROKER.bootstrapServers(), topics).triggers())
                     .extracting(Outputs.TriggerOut::ruleId, Outputs.TriggerOut::fireTime)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("inactive_2s", lesson.plusSeconds(2)));
         }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nudgeflow.cli.NudgeflowCli;
 import io.nudgeflow.demo.Population;
 import io.nudgeflow.domain.ClockScale;
-import io.nudgeflow.embedded.EmbeddedKafka;
 import io.nudgeflow.flink.EngineSettings;
 import io.nudgeflow.flink.TimeMode;
 import io.nudgeflow.io.KafkaConnectors;
@@ -30,8 +29,6 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,22 +53,13 @@ class LiveRulesITCase {
             .setConfiguration(Configuration.fromMap(Map.of("metrics.fetcher.update-interval", "200")))
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final KafkaBroker BROKER = new KafkaBroker();
 
     @Test
     void threeRuleSetsPublishedInTurnOneInvalidWhileEventsFlowGiveWhatReplayOfTheRuleHistoryGives(@TempDir Path dir,
             @InjectMiniCluster MiniCluster cluster) throws Exception {
-        KafkaSettings topics = TestTopics.fresh(kafka, 2);
+        KafkaSettings topics = TestTopics.fresh(BROKER.kafka(), 2);
         String shortRules = Files.readString(SHORT_RULES);
         // v2: a deadline made earlier, a new rule, a removed one, a lifecycle threshold; v3: back to 2 s, another rule
         Path v2 = Files.writeString(dir.resolve("v2.yaml"), shortRules.replace("version: it-short-deadlines", "version: it-v2")
@@ -92,7 +80,7 @@ class LiveRulesITCase {
         long cut = events.get(events.size() - 1).time() + SETTLE_MS;
         Outputs live;
         try (LiveRun job = LiveRun.start(cluster, topics, settings(SHORT_RULES, IN_TRANSIT), 2, dir, null, 0);
-                Feeder feeder = new Feeder(kafka.bootstrapServers(), topics.topics().userEvents())) {
+                Feeder feeder = new Feeder(BROKER.bootstrapServers(), topics.topics().userEvents())) {
             CompletableFuture<Void> feeding = feeder.sendInTimeInBackground(events);
             // each published a second before it takes effect: no event after its instant is decided by the one before
             awaitWallClock(v2From - 1_000);
@@ -105,7 +93,7 @@ class LiveRulesITCase {
             feeding.get();
             job.awaitJobTime(cut, Duration.ofSeconds(90));
             job.flush();
-            live = Outputs.ofTopics(kafka.bootstrapServers(), topics.topics()).upTo(Instant.ofEpochMilli(cut));
+            live = Outputs.ofTopics(BROKER.bootstrapServers(), topics.topics()).upTo(Instant.ofEpochMilli(cut));
             assertThat(job.engineMetric("ruleSetsAccepted")).as("on both instances").isEqualTo(4);
             assertThat(job.engineMetric("ruleSetsRejected")).isEqualTo(2);
         }
@@ -136,7 +124,7 @@ class LiveRulesITCase {
         Outputs replay = Outputs.ofReplay(ReplayCli.run(events, SHORT_RULES, cut, dir, "--rules-history", history.toString()));
         LiveMatchesReplay.assertMatch(live, replay, false);
 
-        String status = cli("rules", "status", "--bootstrap-servers", kafka.bootstrapServers(),
+        String status = cli("rules", "status", "--bootstrap-servers", BROKER.bootstrapServers(),
                 "--status-topic", topics.topics().rulesStatus());
         assertThat(status).contains(topics.groupId() + " / default").contains("it-v3")
                 .contains(Instant.ofEpochMilli(v3From).toString()).contains("ACCEPTED it-v3");
@@ -145,14 +133,14 @@ class LiveRulesITCase {
     @Test
     void aNewShorterInactivityRuleFiresOnTimeForUsersWhoSendNothingAfterTheSwitchAndACheckpointKeepsIt(
             @TempDir Path dir, @InjectMiniCluster MiniCluster cluster) throws Exception {
-        KafkaSettings topics = TestTopics.fresh(kafka, 2);
+        KafkaSettings topics = TestTopics.fresh(BROKER.kafka(), 2);
         List<Population.Scheduled> lessons = new ArrayList<>();
         String savepoint;
         Outputs beforeStop;
         long t0;
         long publishedAt;
         try (LiveRun job = LiveRun.start(cluster, topics, settings(V1, Duration.ZERO), 2, dir, null, 0);
-                Feeder feeder = new Feeder(kafka.bootstrapServers(), topics.topics().userEvents())) {
+                Feeder feeder = new Feeder(BROKER.bootstrapServers(), topics.topics().userEvents())) {
             t0 = System.currentTimeMillis() + 500;
             for (int u = 0; u < 10; u++) {
                 lessons.add(event("quiet-" + u, "lesson-" + u, "lesson_completed", t0 + u * 50L));
@@ -165,7 +153,7 @@ class LiveRulesITCase {
             long lastDeadline = t0 + 9 * 50L + 3_000;
             job.awaitJobTime(lastDeadline + 500, Duration.ofSeconds(30));
             job.flush();
-            beforeStop = Outputs.ofTopics(kafka.bootstrapServers(), topics.topics());
+            beforeStop = Outputs.ofTopics(BROKER.bootstrapServers(), topics.topics());
             savepoint = job.stopWithSavepoint(dir.resolve("savepoints"));
         }
         assertThat(t0 + 3_000).as("the switch came before the new deadlines").isGreaterThan(publishedAt);
@@ -182,13 +170,13 @@ class LiveRulesITCase {
 
         // restored from the savepoint taken after the switch, started with the same --rules file: v2 is in force
         try (LiveRun job = LiveRun.start(cluster, topics, settings(V1, Duration.ZERO), 1, dir.resolve("restored"), savepoint, 0);
-                Feeder feeder = new Feeder(kafka.bootstrapServers(), topics.topics().userEvents())) {
+                Feeder feeder = new Feeder(BROKER.bootstrapServers(), topics.topics().userEvents())) {
             long t1 = System.currentTimeMillis() + 500;
             feeder.sendInTime(List.of(event("quiet-0", "hello-0", "hello", t1), event("newcomer", "lesson-n", "lesson_completed", t1)),
                     ClockScale.REAL);
             job.awaitJobTime(t1 + 3_500, Duration.ofSeconds(30));
             job.flush();
-            Outputs after = Outputs.ofTopics(kafka.bootstrapServers(), topics.topics());
+            Outputs after = Outputs.ofTopics(BROKER.bootstrapServers(), topics.topics());
             assertThat(after.triggers()).filteredOn(t -> t.ruleId().equals("hello")).singleElement()
                     .satisfies(t -> assertThat(t.ruleSetVersion()).isEqualTo("it-live-rules-v2"));
             assertThat(after.triggers()).filteredOn(t -> t.userId().equals("newcomer")).extracting(Outputs.TriggerOut::ruleId)
@@ -204,7 +192,7 @@ class LiveRulesITCase {
     /** {@code nudgeflow rules publish FILE} to the test's rules topic; what it printed. */
     private static String publish(KafkaSettings topics, Path file, Long effectiveFrom) {
         List<String> args = new ArrayList<>(List.of("rules", "publish", file.toString(), "--bootstrap-servers",
-                kafka.bootstrapServers(), "--topic", topics.topics().rules()));
+                BROKER.bootstrapServers(), "--topic", topics.topics().rules()));
         if (effectiveFrom != null) {
             args.addAll(List.of("--effective-from", Instant.ofEpochMilli(effectiveFrom).toString()));
         }
@@ -213,7 +201,7 @@ class LiveRulesITCase {
 
     private static void produce(KafkaSettings topics, String document) throws Exception {
         try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
-                Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                Map.of("bootstrap.servers", BROKER.bootstrapServers()),
                 new org.apache.kafka.common.serialization.ByteArraySerializer(),
                 new org.apache.kafka.common.serialization.ByteArraySerializer())) {
             producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topics.topics().rules(),

@@ -76,4 +76,15 @@ class RetainedCheckpointsTest {
         }
         return job;
     }
+
+    @Test
+    void aFileThatIsNoLongerThereIsNoErrorOfTheScan(@TempDir Path dir) throws Exception {
+        Path job = Files.createDirectories(dir.resolve(CANCELED_OLD).resolve("chk-7"));
+        // what a file deleted between listing and reading its time looks like, made to last: a dangling link
+        Files.createSymbolicLink(job.resolve("_metadata"), dir.resolve("deleted-meanwhile"));
+
+        List<RetainedCheckpoints.JobDir> dirs = RetainedCheckpoints.scan(dir);
+
+        assertThat(dirs).singleElement().satisfies(d -> assertThat(d.jobId()).isEqualTo(CANCELED_OLD));
+    }
 }
