@@ -70,6 +70,8 @@ public final class KafkaConnectors {
                 .setProperty("partition.discovery.interval.ms", "10000");
         if (bounded) {
             builder.setBounded(OffsetsInitializer.latest());
+            // without discovery a bounded source ends at once when the topic does not exist; with it, it waited for ever
+            builder.setProperty("partition.discovery.interval.ms", "-1");
         }
         settings.clientProperties().forEach(builder::setProperty);
         return builder.build();

@@ -38,6 +38,9 @@ public final class TopicReader {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            if (!consumer.listTopics(timeout).containsKey(topic)) {
+                return new Contents(List.of(), Map.of()); // asked for an unknown topic, the client waits out the timeout
+            }
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
             if (partitions == null || partitions.isEmpty()) {
                 return new Contents(List.of(), Map.of());

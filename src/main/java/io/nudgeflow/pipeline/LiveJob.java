@@ -78,8 +78,10 @@ public final class LiveJob {
                 KafkaConnectors.sink(kafka, new RuleStatusSerializer(topics.rulesStatus()), "rule-status"));
         // the rules input has no event time of its own: its watermark is the end of time, so the engine's time
         // is the user events' alone
-        DataStream<RuleDocument> ruleDocuments = env
-                .fromSource(KafkaConnectors.rules(kafka, rules.offsets(), Descriptors.RULE_DOCUMENT, bounded),
+        // a bounded run (a backfill, the benchmarks' drains) decides by the rules read at submission: a bounded
+        // rules source on a topic that does not exist never ended, and held the whole job open
+        DataStream<RuleDocument> ruleDocuments = bounded ? NoRuleDocuments.of(env) : env
+                .fromSource(KafkaConnectors.rules(kafka, rules.offsets(), Descriptors.RULE_DOCUMENT, false),
                         RuleDocumentWatermarks.none(), "rules")
                 .setParallelism(1)
                 .uid("rules-source");

@@ -77,9 +77,7 @@ public final class ReplayJob {
                     new DiscardingSink<>());
             EngineSettings settings = EngineSettings.replay(rules, until);
             // no rules topic: the history is in the settings; an input that ends at once keeps the graph the live one
-            DataStream<RuleDocument> noDocuments = env.fromSequence(1, 1).setParallelism(1).uid("rules-none")
-                    .flatMap((Long n, org.apache.flink.util.Collector<RuleDocument> out) -> { }).returns(Descriptors.RULE_DOCUMENT)
-                    .setParallelism(1).uid("rules-none-documents");
+            DataStream<RuleDocument> noDocuments = NoRuleDocuments.of(env);
             NudgeflowPipeline.build(input, noDocuments, new EventIntake(new JsonEventDecoder(), settings.validator(), settings.clock()),
                     settings, new RuleSwitches("replay", "replay", settings.clock()), sinks);
             env.execute("nudgeflow-replay");
