@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code java -jar nudgeflow.jar <command>}, and the main class of the cluster job jar. */
 @Command(name = "nudgeflow", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Real-time user segmentation and engagement triggers on Apache Flink.",
-        subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, RulesCommand.class, CheckpointsCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, CompareCommand.class, ExplainCommand.class,
+                RulesCommand.class, CheckpointsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class NudgeflowCli implements Runnable {
     @CommandLine.Spec

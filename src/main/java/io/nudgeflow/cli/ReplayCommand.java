@@ -5,6 +5,7 @@ import io.nudgeflow.domain.RulesTimeline;
 import io.nudgeflow.rules.RulesHistoryFile;
 import io.nudgeflow.io.JsonLines;
 import io.nudgeflow.pipeline.ReplayJob;
+import io.nudgeflow.report.OutcomeSummary;
 import io.nudgeflow.rules.RuleSetException;
 import io.nudgeflow.rules.RuleSetParser;
 import java.io.IOException;
@@ -27,8 +28,9 @@ import picocli.CommandLine.Option;
 /** Backtest a rule set on historical events with the live engine, in event time (SPEC section 6). */
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Backtest: run JSON-lines events through the same engine as the live job, in event time,",
-                "and write the triggers (fire_time order), segment changes and suppressed triggers as JSON lines.",
-                "A per-rule summary goes to stderr. Bad input lines are reported and skipped."})
+                "and write the triggers (fire_time order), segment changes, suppressed triggers and outcomes as JSON lines.",
+                "A per-rule summary and the outcomes per rule and experiment arm (with the uplift over the holdout)",
+                "go to stderr. Bad input lines are reported and skipped."})
 public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--events", required = true, paramLabel = "FILE|-", description = "JSON-lines events; - reads stdin.")
     String events;
@@ -51,6 +53,9 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--suppressed-out", paramLabel = "FILE", description = "Suppressed triggers as JSON lines.")
     Path suppressedOut;
+
+    @Option(names = "--outcomes-out", paramLabel = "FILE", description = "Trigger outcomes (did the rule's goal happen within its window) as JSON lines.")
+    Path outcomesOut;
 
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "1", description = "Engine parallelism; the output is the same for any N (default: ${DEFAULT-VALUE}).")
     int parallelism;
@@ -101,11 +106,17 @@ public final class ReplayCommand implements Callable<Integer> {
             if (suppressedOut != null) {
                 write(suppressedOut.toString(), outputs.suppressed());
             }
+            if (outcomesOut != null) {
+                write(outcomesOut.toString(), outputs.outcomes());
+            }
             for (String deadLetter : outputs.deadLetters()) {
                 // stdin is named as it was given: the temporary copy's name means nothing to the user
                 err.println("skipped " + ("-".equals(events) ? "-" : input.getFileName().toString()) + " " + deadLetter);
             }
             printSummary(err, timeline, outputs, untilMs);
+            err.println();
+            OutcomeSummary.of(outputs.triggers(), outputs.suppressed(), outputs.outcomes()).print(err);
+            err.flush();
             return 0;
         } finally {
             if ("-".equals(events)) {

@@ -53,6 +53,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--dlq-topic", defaultValue = Topics.USER_EVENTS_DLQ, description = "Default: ${DEFAULT-VALUE}")
     String dlqTopic;
 
+    @Option(names = "--outcomes-topic", defaultValue = Topics.TRIGGER_OUTCOMES, description = "What became of each trigger sent or held back (default: ${DEFAULT-VALUE}).")
+    String outcomesTopic;
+
     @Option(names = "--rules-topic", defaultValue = Topics.RULES, description = "Rule set documents to switch to live (default: ${DEFAULT-VALUE}).")
     String rulesTopic;
 
@@ -132,7 +135,7 @@ public final class RunCommand implements Callable<Integer> {
         if (parallelism != null) {
             env.setParallelism(parallelism);
         }
-        Topics topics = new Topics(eventsTopic, triggersTopic, segmentsTopic, suppressedTopic, dlqTopic, rulesTopic,
+        Topics topics = new Topics(eventsTopic, triggersTopic, segmentsTopic, suppressedTopic, dlqTopic, outcomesTopic, rulesTopic,
                 rulesStatusTopic);
         KafkaSettings kafka = new KafkaSettings(bootstrapServers, groupId, topics,
                 exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE, groupId, kafkaProperties);

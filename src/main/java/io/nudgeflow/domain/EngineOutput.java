@@ -6,6 +6,15 @@ public interface EngineOutput {
 
     void stageChange(StageChange change);
 
+    /** A followed trigger's window closed: its goal happened, or the window ended. */
+    void outcome(Outcome outcome);
+
+    /** A trigger fell into quiet hours and waits in the user's state until {@code deferred.deferTo()}. */
+    default void deferred(String userId, DeferredTrigger deferred) {}
+
+    /** An event removed the reason of a trigger waiting for the end of quiet hours: it will not be sent. */
+    default void deferredCancelled(String userId, DeferredTrigger deferred, Event by) {}
+
     /** The event's id was already seen for this user within the dedup window; it was ignored. */
     default void duplicateIgnored(Event event) {}
 

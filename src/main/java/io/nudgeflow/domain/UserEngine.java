@@ -177,6 +177,7 @@ public final class UserEngine {
         }
         applyConsent(s, event);
         boolean active = rules.isActive(event.type());
+        convertOutcomes(s, event, active, out);
         int streakReachedBefore = 0;
         int streakAfter = 0;
         if (active && withinTolerance) {
@@ -212,7 +213,7 @@ public final class UserEngine {
         evaluateStage(s, event.userId(), now, active && withinTolerance, out);
         EventFacts facts = new EventFacts(event, active, withinTolerance, checklistCompleted, onboardingRestarted,
                 streakReachedBefore, streakAfter, countBefore, countAfter, sumBefore, sumAfter, now);
-        cancelDeferred(s, facts);
+        cancelDeferred(s, facts, out);
         for (Rule rule : ruleList) {
             if (withinTolerance || rule.appliesToLateEvents()) {
                 Firing firing = rule.onEvent(facts, s, rules);
@@ -254,7 +255,8 @@ public final class UserEngine {
 
     private void fireDeadlines(UserState s, String userId, long to, long wallNow, EngineOutput out) {
         while (true) {
-            long at = nextDeadline(s);
+            long ruleAt = ruleDeadline(s);
+            long at = Lifecycle.earliestAfter(s.clock, ruleAt, earliestWindowEnd(s));
             if (at == UserState.NONE || at > to) {
                 return;
             }
@@ -264,20 +266,25 @@ public final class UserEngine {
                 s.clock = entry.effectiveFrom() - 1;
             }
             enter(s, compiled.get(entry.seq()));
-            for (int i = 0; i < ruleList.size(); i++) {
-                due[i] = ruleList.get(i).nextDeadline(s, rules) == at;
-            }
-            evaluateStage(s, userId, at, false, out);
-            for (int i = 0; i < ruleList.size(); i++) {
-                if (due[i]) {
-                    Rule rule = ruleList.get(i);
-                    Firing firing = rule.atDeadline(s, at, rules);
-                    if (firing != null) {
-                        decide(s, userId, rule, at, null, firing, true, at, wallNow, out);
+            endOutcomeWindows(s, userId, at, out);
+            if (ruleAt == at) {
+                // only here: a window's end is no moment of the user's lifecycle, so stage changes come when they did
+                // before outcomes were followed
+                for (int i = 0; i < ruleList.size(); i++) {
+                    due[i] = ruleList.get(i).nextDeadline(s, rules) == at;
+                }
+                evaluateStage(s, userId, at, false, out);
+                for (int i = 0; i < ruleList.size(); i++) {
+                    if (due[i]) {
+                        Rule rule = ruleList.get(i);
+                        Firing firing = rule.atDeadline(s, at, rules);
+                        if (firing != null) {
+                            decide(s, userId, rule, at, null, firing, true, at, wallNow, out);
+                        }
                     }
                 }
+                releaseDeferred(s, userId, at, wallNow, out);
             }
-            releaseDeferred(s, userId, at, wallNow, out);
             s.clock = at;
         }
     }
@@ -323,6 +330,20 @@ public final class UserEngine {
      * lifecycle or onboarding settings so that the user's stage differs under them, the switch itself is due.
      */
     public long nextDeadline(UserState s) {
+        return Lifecycle.earliestAfter(s.clock, ruleDeadline(s), earliestWindowEnd(s));
+    }
+
+    /** The earliest end of an open outcome window after the user's clock (windows follow no rule set). */
+    private static long earliestWindowEnd(UserState s) {
+        long next = UserState.NONE;
+        for (OpenOutcome o : s.outcomes) {
+            next = Lifecycle.earliestAfter(s.clock, next, o.windowEnd());
+        }
+        return next;
+    }
+
+    /** The next deadline of the rules, deferred triggers and the lifecycle, without outcome windows. */
+    private long ruleDeadline(UserState s) {
         List<RulesTimeline.Entry> entries = timeline.entries();
         long clock = s.clock;
         int i = timeline.indexAt(clock + 1);
@@ -430,7 +451,7 @@ public final class UserEngine {
     }
 
     /** Drops deferred triggers whose reason this event removed (or whose rule no longer exists). */
-    private void cancelDeferred(UserState s, EventFacts facts) {
+    private void cancelDeferred(UserState s, EventFacts facts, EngineOutput out) {
         if (s.deferred.isEmpty()) {
             return;
         }
@@ -439,6 +460,8 @@ public final class UserEngine {
             Rule rule = ruleById.get(d.ruleId());
             if (rule != null && !rule.cancels(d, facts, s, rules)) {
                 kept.add(d);
+            } else {
+                out.deferredCancelled(facts.event().userId(), d, facts.event());
             }
         }
         s.deferred = kept.isEmpty() ? List.of() : kept;
@@ -480,8 +503,10 @@ public final class UserEngine {
             if (inQuietHours(local)) {
                 long deferTo = quietHoursEnd(dueAt, local, s.zone);
                 if (deferTo > s.clock) {
-                    UserState.Deferral deferral = s.addDeferred(new DeferredTrigger(rule.id(), dueAt, deferTo,
-                            causeEventId, firing.group(), new java.util.TreeMap<>(firing.variables())));
+                    DeferredTrigger waiting = new DeferredTrigger(rule.id(), dueAt, deferTo,
+                            causeEventId, firing.group(), new java.util.TreeMap<>(firing.variables()));
+                    UserState.Deferral deferral = s.addDeferred(waiting);
+                    out.deferred(userId, waiting);
                     if (deferral != UserState.Deferral.WAITING) {
                         out.deferredTriggerDiscarded(userId, rule.id(), deferral == UserState.Deferral.REPLACED);
                     }
@@ -532,9 +557,61 @@ public final class UserEngine {
                 && wallNow - fireTime > guardrails.staleAfter().toMillis()) {
             suppressed = "STALE";
         }
-        out.trigger(FiredTrigger.of(userId, rule, fireTime, causeEventId, s.stage,
+        FiredTrigger trigger = FiredTrigger.of(userId, rule, fireTime, causeEventId, s.stage,
                 arm == null || arm.variant() == null ? null : arm.variant().name(), rules.version(),
-                template.render(variables), suppressed));
+                template.render(variables), suppressed);
+        out.trigger(trigger);
+        followOutcome(s, rule.header().goal(), trigger, out);
+    }
+
+    /**
+     * Opens the trigger's outcome window when its rule has a goal and the trigger went out or was held back as
+     * the experiment's control (HOLDOUT). A STALE one (live only) is followed as sent, because replay, which knows
+     * no staleness, sent it: the state and the outcome stay replay's (staleness never changes state); its trigger
+     * id on suppressed-triggers tells it apart. Opted-out and capped triggers reached nobody and are no arm of
+     * anything: not followed.
+     */
+    private void followOutcome(UserState s, Goal goal, FiredTrigger t, EngineOutput out) {
+        String reason = "STALE".equals(t.suppressedReason()) ? null : t.suppressedReason();
+        if (goal == null || reason != null && !reason.equals("HOLDOUT")) {
+            return;
+        }
+        OpenOutcome window = new OpenOutcome(t.triggerId(), t.ruleId(), t.variant(), reason, t.fireTime(),
+                t.fireTime() + goal.within().toMillis(), t.ruleSetVersion(), goal.events());
+        if (window.windowEnd() <= s.clock) {
+            // fired at the clock of a late event whose window the user's time has passed already: over at once
+            out.outcome(window.notConverted(t.userId(), Outcome.End.WINDOW_ENDED));
+            return;
+        }
+        OpenOutcome closed = s.openOutcome(window);
+        if (closed != null) {
+            out.outcome(closed.notConverted(t.userId(), Outcome.End.TOO_MANY_OPEN));
+        }
+    }
+
+    /**
+     * The event reaches the goal of every window open around its time: strictly after the trigger (its own cause
+     * does not count) and no later than the window's end — a late event within a window still open counts.
+     */
+    private static void convertOutcomes(UserState s, Event event, boolean active, EngineOutput out) {
+        if (s.outcomes.isEmpty()) {
+            return;
+        }
+        long t = event.time();
+        for (OpenOutcome o : s.closeOutcomes(o -> t > o.fireTime() && t <= o.windowEnd()
+                && Goal.reachedBy(o.goalEvents(), event.type(), active))) {
+            out.outcome(o.converted(event.userId(), t, event.eventId()));
+        }
+    }
+
+    /** Windows ending at or before {@code at} close without their goal. */
+    private static void endOutcomeWindows(UserState s, String userId, long at, EngineOutput out) {
+        if (s.outcomes.isEmpty()) {
+            return;
+        }
+        for (OpenOutcome o : s.closeOutcomes(o -> o.windowEnd() <= at)) {
+            out.outcome(o.notConverted(userId, Outcome.End.WINDOW_ENDED));
+        }
     }
 
     private boolean inQuietHours(LocalTime t) {

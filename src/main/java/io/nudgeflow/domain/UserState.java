@@ -69,6 +69,11 @@ public final class UserState {
      * reaches a newer one, the engine drops what only the old one needed ({@code UserEngine.enter}).
      */
     int ruleSetSeq;
+    /**
+     * Triggers followed until their goal or the end of their window, usually none or one: at most
+     * {@link #MAX_OPEN_OUTCOMES} ({@link #openOutcome}).
+     */
+    java.util.List<OpenOutcome> outcomes = java.util.List.of();
 
     UserState() {}
 
@@ -200,6 +205,59 @@ public final class UserState {
         return Deferral.DROPPED;
     }
 
+    /**
+     * Hard bound of {@link #outcomes}: with the default rules a user has two or three windows open at a time
+     * (a re-engagement and a streak within 48 h); only a flood of triggers reaches it.
+     */
+    public static final int MAX_OPEN_OUTCOMES = 16;
+
+    /**
+     * Follows a trigger's outcome. When {@link #MAX_OPEN_OUTCOMES} are open already, the window that ends soonest
+     * (ties: the older trigger, then the id) is closed and returned — not converted, {@code TOO_MANY_OPEN} — so
+     * the choice depends on the triggers alone, never on arrival order.
+     *
+     * @return the window closed to make room, or null
+     */
+    OpenOutcome openOutcome(OpenOutcome o) {
+        java.util.List<OpenOutcome> more = new java.util.ArrayList<>(outcomes.size() + 1);
+        more.addAll(outcomes);
+        more.add(o);
+        OpenOutcome closed = null;
+        if (more.size() > MAX_OPEN_OUTCOMES) {
+            closed = java.util.Collections.min(more, ENDS_FIRST);
+            more.remove(closed);
+        }
+        outcomes = more;
+        return closed;
+    }
+
+    /** Removes the windows that {@code closes} says are over, in the order they were opened. */
+    java.util.List<OpenOutcome> closeOutcomes(java.util.function.Predicate<OpenOutcome> closes) {
+        java.util.List<OpenOutcome> closed = null;
+        java.util.List<OpenOutcome> open = null;
+        for (OpenOutcome o : outcomes) {
+            if (closes.test(o)) {
+                (closed == null ? closed = new java.util.ArrayList<>() : closed).add(o);
+            } else {
+                (open == null ? open = new java.util.ArrayList<>() : open).add(o);
+            }
+        }
+        if (closed == null) {
+            return java.util.List.of();
+        }
+        outcomes = open == null ? java.util.List.of() : open;
+        return closed;
+    }
+
+    private static final java.util.Comparator<OpenOutcome> ENDS_FIRST = java.util.Comparator
+            .comparingLong(OpenOutcome::windowEnd)
+            .thenComparingLong(OpenOutcome::fireTime)
+            .thenComparing(OpenOutcome::triggerId);
+
+    public java.util.List<OpenOutcome> openOutcomes() {
+        return outcomes;
+    }
+
     /** Orders deferred triggers by due time, then by what caused them, so every tie has one answer. */
     private static final java.util.Comparator<DeferredTrigger> NEWEST_REASON_LAST = java.util.Comparator
             .comparingLong(DeferredTrigger::dueAt)
@@ -317,6 +375,7 @@ public final class UserState {
                 && deferred.equals(other.deferred)
                 && wakeAt == other.wakeAt
                 && ruleSetSeq == other.ruleSetSeq
+                && outcomes.equals(other.outcomes)
                 && recentIds.equals(other.recentIds);
     }
 
@@ -330,6 +389,6 @@ public final class UserState {
         return "UserState{stage=" + stage + ", clock=" + clock + ", lastActive=" + lastActive
                 + ", zone=" + zone + ", activeDays=" + Long.toBinaryString(activeDaysBits) + "@" + activeDaysAnchor
                 + ", checklist=" + Integer.toBinaryString(checklistDone) + ", recentIds=" + recentIds.size()
-                + ", memorySlots=" + memory.size() + ", deferred=" + deferred.size() + "}";
+                + ", memorySlots=" + memory.size() + ", deferred=" + deferred.size() + ", openOutcomes=" + outcomes.size() + "}";
     }
 }

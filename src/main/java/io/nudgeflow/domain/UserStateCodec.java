@@ -9,7 +9,7 @@ import java.util.Arrays;
 /**
  * Compact binary form of {@link UserState}: the one value stored per user in RocksDB.
  *
- * <p>Layout (version 5; version 4 lacked the rule set's seq, read as 0 — the rule set the job started with;
+ * <p>Layout (version 6; version 5 lacked the open outcome windows, read as none; version 4 lacked the rule set's seq, read as 0 — the rule set the job started with;
  * versions 2 and 3 also lacked the consent and zone instants): version byte, presence bits,
  * the user's clock as an absolute varlong, every other instant as a zig-zag varlong delta to the clock (small
  * numbers, one to four bytes), then stage, zone, active-day bits (and the run before them), checklist, flags, the recent event ids and —
@@ -23,7 +23,7 @@ import java.util.Arrays;
  * per event in the job.
  */
 public final class UserStateCodec {
-    static final byte VERSION = 5;
+    static final byte VERSION = 6;
     /**
      * Before consent and zones followed event time: no consent or zone instants; recent ids kept with their
      * event times. Read with the zone's instant taken as the newest event's and the ids' times as when seen.
@@ -50,13 +50,14 @@ public final class UserStateCodec {
     private static final int HAS_ZONE_TIME = 512;
     private static final int HAS_RUN_BEFORE_WINDOW = 1024;
     private static final int HAS_RULE_SET = 2048;
+    private static final int HAS_OUTCOMES = 4096;
 
     private UserStateCodec() {}
 
     public static byte[] encode(UserState s) {
         // sized for the whole record (a varint write reserves 10 bytes): no growing and copying on the way
         Writer w = new Writer(112 + (s.zone == null ? 0 : s.zone.length()) + ID_BYTES * s.recentIds.size()
-                + 32 * s.memory.size() + 64 * s.deferred.size());
+                + 32 * s.memory.size() + 64 * s.deferred.size() + 128 * s.outcomes.size());
         w.writeByte(VERSION);
         int presence = (s.lastActive != UserState.NONE ? HAS_LAST_ACTIVE : 0)
                 | (s.stage != null ? HAS_STAGE : 0)
@@ -69,7 +70,8 @@ public final class UserStateCodec {
                 | (s.consentTime != UserState.NONE ? HAS_CONSENT_TIME : 0)
                 | (s.zoneTime != UserState.NONE ? HAS_ZONE_TIME : 0)
                 | (s.runBeforeWindow != 0 ? HAS_RUN_BEFORE_WINDOW : 0)
-                | (s.ruleSetSeq != 0 ? HAS_RULE_SET : 0);
+                | (s.ruleSetSeq != 0 ? HAS_RULE_SET : 0)
+                | (!s.outcomes.isEmpty() ? HAS_OUTCOMES : 0);
         w.writeVarInt(presence);
         w.writeSignedVarLong(s.clock);
         w.writeSignedVarLong(s.clock - s.firstSeen);
@@ -136,6 +138,25 @@ public final class UserStateCodec {
         }
         if (s.ruleSetSeq != 0) {
             w.writeVarInt(s.ruleSetSeq);
+        }
+        if (!s.outcomes.isEmpty()) {
+            w.writeVarInt(s.outcomes.size());
+            for (OpenOutcome o : s.outcomes) {
+                // a trigger id is a UUID's text (FiredTrigger): its 16 bytes, not 36 characters
+                java.util.UUID id = java.util.UUID.fromString(o.triggerId());
+                w.writeLong(id.getMostSignificantBits());
+                w.writeLong(id.getLeastSignificantBits());
+                w.writeString(o.ruleId());
+                w.writeNullableString(o.variant());
+                w.writeNullableString(o.suppressedReason());
+                w.writeSignedVarLong(s.clock - o.fireTime());
+                w.writeVarLong(o.windowEnd() - o.fireTime());
+                w.writeNullableString(o.ruleSetVersion());
+                w.writeVarInt(o.goalEvents().size());
+                for (String type : o.goalEvents()) {
+                    w.writeString(type);
+                }
+            }
         }
         return w.toByteArray();
     }
@@ -224,6 +245,25 @@ public final class UserStateCodec {
         if ((presence & HAS_RULE_SET) != 0) {
             s.ruleSetSeq = r.readVarInt();
         }
+        if ((presence & HAS_OUTCOMES) != 0) {
+            int n = r.readVarInt();
+            java.util.List<OpenOutcome> outcomes = new java.util.ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                String triggerId = new java.util.UUID(r.readLong(), r.readLong()).toString();
+                String ruleId = r.readString();
+                String variant = r.readNullableString();
+                String reason = r.readNullableString();
+                long fireTime = s.clock - r.readSignedVarLong();
+                long windowEnd = fireTime + r.readVarLong();
+                String ruleSetVersion = r.readNullableString();
+                String[] goal = new String[r.readVarInt()];
+                for (int j = 0; j < goal.length; j++) {
+                    goal[j] = r.readString();
+                }
+                outcomes.add(new OpenOutcome(triggerId, ruleId, variant, reason, fireTime, windowEnd, ruleSetVersion, java.util.List.of(goal)));
+            }
+            s.outcomes = outcomes;
+        }
         return s;
     }
 
@@ -295,6 +335,11 @@ public final class UserStateCodec {
             for (int i = 3; i >= 0; i--) {
                 buf[pos++] = (byte) (v >>> (8 * i));
             }
+        }
+
+        void writeLong(long v) {
+            writeInt((int) (v >>> 32));
+            writeInt((int) v);
         }
 
         void writeNullableString(String s) {
@@ -373,6 +418,10 @@ public final class UserStateCodec {
                 v = (v << 8) | (buf[pos++] & 0xFF);
             }
             return v;
+        }
+
+        long readLong() {
+            return ((long) readInt() << 32) | (readInt() & 0xFFFFFFFFL);
         }
 
         String readNullableString() {

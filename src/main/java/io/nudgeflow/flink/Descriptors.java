@@ -2,6 +2,7 @@ package io.nudgeflow.flink;
 
 import io.nudgeflow.avro.SegmentChange;
 import io.nudgeflow.avro.Trigger;
+import io.nudgeflow.avro.TriggerOutcome;
 import io.nudgeflow.domain.Event;
 import io.nudgeflow.io.DeadLetter;
 import java.time.Duration;
@@ -23,6 +24,8 @@ public final class Descriptors {
 
     public static final OutputTag<SegmentChange> SEGMENT_CHANGES = new OutputTag<>("segment-changes", SEGMENT_CHANGE);
     public static final OutputTag<Trigger> SUPPRESSED_TRIGGERS = new OutputTag<>("suppressed-triggers", TRIGGER);
+    public static final TypeInformation<TriggerOutcome> TRIGGER_OUTCOME = new AvroTypeInfo<>(TriggerOutcome.class);
+    public static final OutputTag<TriggerOutcome> TRIGGER_OUTCOMES = new OutputTag<>("trigger-outcomes", TRIGGER_OUTCOME);
     public static final TypeInformation<RuleDocument> RULE_DOCUMENT = Types.POJO(RuleDocument.class);
     /** What the job made of each rules-topic record, as JSON (one per job: from the first engine instance). */
     public static final OutputTag<String> RULE_STATUS = new OutputTag<>("rule-status", Types.STRING);

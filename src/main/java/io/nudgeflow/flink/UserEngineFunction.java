@@ -4,6 +4,7 @@ import io.nudgeflow.avro.Trigger;
 import io.nudgeflow.domain.EngineOutput;
 import io.nudgeflow.domain.Event;
 import io.nudgeflow.domain.FiredTrigger;
+import io.nudgeflow.domain.Outcome;
 import io.nudgeflow.domain.StageChange;
 import io.nudgeflow.domain.UserEngine;
 import io.nudgeflow.domain.UserState;
@@ -227,6 +228,7 @@ public final class UserEngineFunction extends KeyedBroadcastProcessFunction<Stri
         final Counter erasures;
         final Counter deferredReplaced;
         final Counter deferredDropped;
+        final RuleArmMetrics ruleArms;
         private ReadOnlyContext ctx;
         private Collector<Trigger> out;
 
@@ -242,6 +244,7 @@ public final class UserEngineFunction extends KeyedBroadcastProcessFunction<Stri
             erasures = metrics.counter("usersErased");
             deferredReplaced = metrics.counter("deferredTriggersReplaced");
             deferredDropped = metrics.counter("deferredTriggersDropped");
+            ruleArms = new RuleArmMetrics(metrics);
         }
 
         void bind(ReadOnlyContext ctx, Collector<Trigger> out) {
@@ -254,11 +257,26 @@ public final class UserEngineFunction extends KeyedBroadcastProcessFunction<Stri
             Trigger record = AvroMapping.toAvro(t, settings.timeMode().emittedAt(ctx.timerService(), t.fireTime()));
             if (t.suppressedReason() == null) {
                 triggers.inc();
+                ruleArms.of(t.ruleId(), t.variant(), false).triggers().inc();
                 out.collect(record);
             } else {
+                if ("HOLDOUT".equals(t.suppressedReason())) {
+                    ruleArms.of(t.ruleId(), null, true).triggers().inc();
+                }
                 suppressed.inc();
                 ctx.output(Descriptors.SUPPRESSED_TRIGGERS, record);
             }
+        }
+
+        @Override
+        public void outcome(Outcome o) {
+            RuleArmMetrics.Counters arm = ruleArms.of(o.ruleId(), o.variant(), o.holdout());
+            arm.outcomes().inc();
+            if (o.converted()) {
+                arm.conversions().inc();
+            }
+            ctx.output(Descriptors.TRIGGER_OUTCOMES, AvroMapping.toAvro(o, settings.timeMode().emittedAt(ctx.timerService(),
+                    o.converted() ? o.convertedAt() : o.windowEnd())));
         }
 
         @Override

@@ -6,6 +6,8 @@ import io.nudgeflow.avro.Trigger;
 import io.nudgeflow.avro.UserEvent;
 import io.nudgeflow.domain.Event;
 import io.nudgeflow.domain.FiredTrigger;
+import io.nudgeflow.domain.Outcome;
+import io.nudgeflow.avro.TriggerOutcome;
 import io.nudgeflow.domain.StageChange;
 import java.time.Instant;
 
@@ -32,6 +34,26 @@ public final class AvroMapping {
                 .setRuleSetVersion(t.ruleSetVersion())
                 .setAttributes(new java.util.TreeMap<>(t.attributes()))
                 .setSuppressedReason(t.suppressedReason())
+                .build();
+    }
+
+    public static TriggerOutcome toAvro(Outcome o, long emittedAt) {
+        return TriggerOutcome.newBuilder()
+                .setTriggerId(o.triggerId())
+                .setUserId(o.userId())
+                .setRuleId(o.ruleId())
+                .setVariant(o.variant())
+                .setHoldout(o.holdout())
+                .setSuppressedReason(o.suppressedReason())
+                .setFireTime(Instant.ofEpochMilli(o.fireTime()))
+                .setWindowEnd(Instant.ofEpochMilli(o.windowEnd()))
+                .setConverted(o.converted())
+                .setConvertedAt(o.converted() ? Instant.ofEpochMilli(o.convertedAt()) : null)
+                .setTimeToConvertMs(o.timeToConvertMs())
+                .setConvertingEventId(o.convertingEventId())
+                .setEndedBy(o.end().name())
+                .setRuleSetVersion(o.ruleSetVersion())
+                .setEmittedAt(Instant.ofEpochMilli(emittedAt))
                 .build();
     }
 

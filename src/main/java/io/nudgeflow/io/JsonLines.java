@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nudgeflow.avro.SegmentChange;
 import io.nudgeflow.avro.Trigger;
+import io.nudgeflow.avro.TriggerOutcome;
 import io.nudgeflow.avro.UserEvent;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -34,6 +35,26 @@ public final class JsonLines {
         n.put("rule_set_version", t.getRuleSetVersion());
         putMap(n, "attributes", t.getAttributes());
         n.put("suppressed_reason", t.getSuppressedReason());
+        return write(n);
+    }
+
+    public static String toJson(TriggerOutcome o) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("trigger_id", o.getTriggerId());
+        n.put("user_id", o.getUserId());
+        n.put("rule_id", o.getRuleId());
+        n.put("variant", o.getVariant());
+        n.put("holdout", o.getHoldout());
+        n.put("suppressed_reason", o.getSuppressedReason());
+        n.put("fire_time", iso(o.getFireTime()));
+        n.put("window_end", iso(o.getWindowEnd()));
+        n.put("converted", o.getConverted());
+        n.put("converted_at", o.getConvertedAt() == null ? null : iso(o.getConvertedAt()));
+        n.put("time_to_convert_ms", o.getTimeToConvertMs());
+        n.put("converting_event_id", o.getConvertingEventId());
+        n.put("ended_by", o.getEndedBy());
+        n.put("rule_set_version", o.getRuleSetVersion());
+        n.put("emitted_at", iso(o.getEmittedAt()));
         return write(n);
     }
 

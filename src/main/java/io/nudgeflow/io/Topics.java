@@ -10,6 +10,7 @@ public record Topics(
         String segmentChanges,
         String suppressedTriggers,
         String deadLetters,
+        String triggerOutcomes,
         String rules,
         String rulesStatus) implements Serializable {
 
@@ -18,13 +19,15 @@ public record Topics(
     public static final String SEGMENT_CHANGES = "segment-changes";
     public static final String SUPPRESSED_TRIGGERS = "suppressed-triggers";
     public static final String USER_EVENTS_DLQ = "user-events-dlq";
+    public static final String TRIGGER_OUTCOMES = "trigger-outcomes";
     public static final String RULES = "nudgeflow-rules";
     public static final String RULES_STATUS = "nudgeflow-rules-status";
 
-    /** The data topics renamed, the rules topics by their default names. */
+    /** The SPEC's data topics renamed; outcomes and the rules topics by their default names. */
     public Topics(String userEvents, String engagementTriggers, String segmentChanges, String suppressedTriggers,
             String deadLetters) {
-        this(userEvents, engagementTriggers, segmentChanges, suppressedTriggers, deadLetters, RULES, RULES_STATUS);
+        this(userEvents, engagementTriggers, segmentChanges, suppressedTriggers, deadLetters, TRIGGER_OUTCOMES, RULES,
+                RULES_STATUS);
     }
 
     public static Topics defaults() {
@@ -33,7 +36,7 @@ public record Topics(
 
     /** The topics of events and what the job makes of them (any number of partitions). */
     public List<String> all() {
-        return List.of(userEvents, engagementTriggers, segmentChanges, suppressedTriggers, deadLetters);
+        return List.of(userEvents, engagementTriggers, segmentChanges, suppressedTriggers, deadLetters, triggerOutcomes);
     }
 
     /** The rules topic and its status topic: one partition each, so publications keep their order. */

@@ -2,6 +2,7 @@ package io.nudgeflow.pipeline;
 
 import io.nudgeflow.avro.SegmentChange;
 import io.nudgeflow.avro.Trigger;
+import io.nudgeflow.avro.TriggerOutcome;
 import io.nudgeflow.flink.EngineSettings;
 import io.nudgeflow.flink.TimeMode;
 import io.nudgeflow.io.AvroEventDecoder;
@@ -75,6 +76,7 @@ public final class LiveJob {
                 KafkaConnectors.sink(kafka, new AvroSingleObjectSerializer<>(topics.segmentChanges(), SegmentChange.class, SegmentChange::getUserId), "segments"),
                 KafkaConnectors.sink(kafka, new AvroSingleObjectSerializer<>(topics.suppressedTriggers(), Trigger.class, Trigger::getUserId), "suppressed"),
                 KafkaConnectors.sink(kafka, new DeadLetterSerializer(topics.deadLetters()), "dlq"),
+                KafkaConnectors.sink(kafka, new AvroSingleObjectSerializer<>(topics.triggerOutcomes(), TriggerOutcome.class, TriggerOutcome::getUserId), "outcomes"),
                 KafkaConnectors.sink(kafka, new RuleStatusSerializer(topics.rulesStatus()), "rule-status"));
         // the rules input has no event time of its own: its watermark is the end of time, so the engine's time
         // is the user events' alone

@@ -48,6 +48,8 @@ public final class NudgeflowPipeline {
                 .sinkTo(sinks.segmentChanges()).uid("segment-changes-sink").name("Segment changes");
         triggers.getSideOutput(Descriptors.SUPPRESSED_TRIGGERS)
                 .sinkTo(sinks.suppressedTriggers()).uid("suppressed-triggers-sink").name("Suppressed triggers");
+        triggers.getSideOutput(Descriptors.TRIGGER_OUTCOMES)
+                .sinkTo(sinks.triggerOutcomes()).uid("trigger-outcomes-sink").name("Trigger outcomes");
         triggers.getSideOutput(Descriptors.RULE_STATUS)
                 .sinkTo(sinks.ruleStatus()).uid("rule-status-sink").name("Rule status");
     }

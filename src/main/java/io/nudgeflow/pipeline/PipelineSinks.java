@@ -2,6 +2,7 @@ package io.nudgeflow.pipeline;
 
 import io.nudgeflow.avro.SegmentChange;
 import io.nudgeflow.avro.Trigger;
+import io.nudgeflow.avro.TriggerOutcome;
 import io.nudgeflow.io.DeadLetter;
 import org.apache.flink.api.connector.sink2.Sink;
 
@@ -15,4 +16,5 @@ public record PipelineSinks(
         Sink<SegmentChange> segmentChanges,
         Sink<Trigger> suppressedTriggers,
         Sink<DeadLetter> deadLetters,
+        Sink<TriggerOutcome> triggerOutcomes,
         Sink<String> ruleStatus) {}

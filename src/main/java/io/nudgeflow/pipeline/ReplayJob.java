@@ -7,6 +7,7 @@ import io.nudgeflow.rules.RuleSwitches;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import io.nudgeflow.avro.SegmentChange;
 import io.nudgeflow.avro.Trigger;
+import io.nudgeflow.avro.TriggerOutcome;
 import io.nudgeflow.domain.RuleSet;
 import io.nudgeflow.flink.EngineSettings;
 import io.nudgeflow.io.BadEventException;
@@ -41,13 +42,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * Backtest: JSON-lines events through the same pipeline as the live job, in event time, on a local mini
  * cluster. Each subtask writes its outputs to a part file; the parts are merged and sorted (triggers by
- * fire_time, user_id, rule_id; segment changes by change_time, user_id) so the result is byte-identical
+ * fire_time, user_id, rule_id; outcomes by their trigger's; segment changes by change_time, user_id) so the result is byte-identical
  * whatever the parallelism. Sorting happens in memory: fine for millions of outputs, not for billions.
  */
 public final class ReplayJob {
     /** Sorted JSON lines of each output; dead letters as {@code line N: reason}. */
     public record Outputs(List<String> triggers, List<String> segmentChanges, List<String> suppressed,
-            List<String> deadLetters) {}
+            List<String> outcomes, List<String> deadLetters) {}
 
     private ReplayJob() {}
 
@@ -74,6 +75,7 @@ public final class ReplayJob {
                     new JsonLinesFileSink<SegmentChange>(work, "segments", JsonLines::toJson),
                     new JsonLinesFileSink<Trigger>(work, "suppressed", JsonLines::toJson),
                     new JsonLinesFileSink<DeadLetter>(work, "dead-letters", ReplayJob::deadLetterLine),
+                    new JsonLinesFileSink<TriggerOutcome>(work, "outcomes", JsonLines::toJson),
                     new DiscardingSink<>());
             EngineSettings settings = EngineSettings.replay(rules, until);
             // no rules topic: the history is in the settings; an input that ends at once keeps the graph the live one
@@ -85,6 +87,7 @@ public final class ReplayJob {
                     merged(work, "triggers", byTime("fire_time", "rule_id")),
                     merged(work, "segments", byTime("change_time", "to_stage")),
                     merged(work, "suppressed", byTime("fire_time", "rule_id")),
+                    merged(work, "outcomes", byTime("fire_time", "rule_id")),
                     merged(work, "dead-letters", Comparator.comparingLong(ReplayJob::lineNumber)));
         } finally {
             try (Stream<Path> files = Files.walk(work)) {

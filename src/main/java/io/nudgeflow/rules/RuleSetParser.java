@@ -19,6 +19,7 @@ import io.nudgeflow.domain.OnEventRule;
 import io.nudgeflow.domain.OnboardingSettings;
 import io.nudgeflow.domain.RepeatedWithoutRule;
 import io.nudgeflow.domain.Rule;
+import io.nudgeflow.domain.Goal;
 import io.nudgeflow.domain.RuleHeader;
 import io.nudgeflow.domain.RuleSet;
 import io.nudgeflow.domain.StreakAtRiskRule;
@@ -57,7 +58,7 @@ public final class RuleSetParser {
     private static final Pattern RULE_ID = Pattern.compile("[a-z][a-z0-9_]{0,63}");
     private static final Set<String> TOP_LEVEL = Set.of(
             "version", "active_events", "onboarding", "lifecycle", "dedup_window", "late_tolerance", "guardrails", "rules");
-    private static final List<String> COMMON_RULE_FIELDS = List.of("id", "kind", "type", "attributes", "cooldown", "experiment");
+    private static final List<String> COMMON_RULE_FIELDS = List.of("id", "kind", "type", "attributes", "cooldown", "experiment", "goal");
     /** Each rule type and its own parameters. */
     private static final Map<String, List<String>> RULE_TYPES = new LinkedHashMap<>();
 
@@ -184,7 +185,7 @@ public final class RuleSetParser {
         List<Rule> rules = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < rulesNode.size(); i++) {
-            Rule rule = rule(rulesNode.get(i), "/rules/" + i);
+            Rule rule = rule(rulesNode.get(i), "/rules/" + i, onboarding);
             if (!ids.add(rule.id())) {
                 throw error("/rules/" + i + "/id", rule.id(), "id", "duplicate rule id");
             }
@@ -268,7 +269,7 @@ public final class RuleSetParser {
         return new Guardrails(cap, quietStart, quietEnd, quietKinds, stale, optOut, optIn, erasure);
     }
 
-    private Rule rule(JsonNode node, String at) {
+    private Rule rule(JsonNode node, String at, OnboardingSettings onboarding) {
         if (!node.isObject()) {
             throw error(at, null, null, "a rule is a mapping with id, kind, type and its parameters");
         }
@@ -288,7 +289,8 @@ public final class RuleSetParser {
         AttributeTemplate attributes = attributes(node.get("attributes"), at + "/attributes", id);
         RuleHeader header = new RuleHeader(id, kind, attributes,
                 node.hasNonNull("cooldown") ? requiredDuration(node, at, "cooldown", id) : null,
-                node.hasNonNull("experiment") ? experiment(node.get("experiment"), at + "/experiment", id) : null);
+                node.hasNonNull("experiment") ? experiment(node.get("experiment"), at + "/experiment", id) : null,
+                goal(node, at, id, type, onboarding));
         Rule rule = switch (type) {
             case "inactivity" -> new InactivityRule(header, requiredDuration(node, at, "after", id));
             case "checklist_completed" -> new ChecklistCompletedRule(header);
@@ -330,6 +332,57 @@ public final class RuleSetParser {
             throw error(at + "/attributes", header.id(), "attributes", "placeholder(s) " + unknown + " are not offered by type '"
                     + type + "'" + (rule.variables().isEmpty() ? " (it offers none)" : "; it offers " + new java.util.TreeSet<>(rule.variables())));
         }
+    }
+
+    /**
+     * {@code goal: active}, {@code goal: off}, or {@code goal: {events: [..] | active, within: D}}; without one,
+     * the rule type's default ({@link #defaultGoal}).
+     */
+    private Goal goal(JsonNode node, String at, String ruleId, String type, OnboardingSettings onboarding) {
+        JsonNode value = node.get("goal");
+        String g = at + "/goal";
+        if (value == null || value.isNull()) {
+            return defaultGoal(node, at, ruleId, type, onboarding);
+        }
+        if (value.isBoolean() && !value.asBoolean()) {
+            return null; // YAML reads an unquoted off as false
+        }
+        if (value.isTextual()) {
+            return switch (value.asText().trim()) {
+                case "active" -> Goal.active(Goal.DEFAULT_WITHIN);
+                case "off" -> null;
+                default -> throw error(g, ruleId, "goal", "must be 'active', 'off' or {events: [...] | active, within: DURATION}");
+            };
+        }
+        if (!value.isObject()) {
+            throw error(g, ruleId, "goal", "must be 'active', 'off' or {events: [...] | active, within: DURATION}");
+        }
+        rejectUnknown(value, g, Set.of("events", "within"), ruleId);
+        Duration within = optionalDuration(value, g, "within", ruleId, Goal.DEFAULT_WITHIN);
+        JsonNode events = value.get("events");
+        if (events == null || events.isNull() || events.isTextual() && events.asText().trim().equals("active")) {
+            return Goal.active(within);
+        }
+        List<String> types = stringList(events, g + "/events", ruleId);
+        if (types.isEmpty()) {
+            throw error(g + "/events", ruleId, "events", "must list at least one event type, or be 'active'");
+        }
+        return new Goal(new ArrayList<>(new LinkedHashSet<>(types)), within);
+    }
+
+    /**
+     * What success means for a rule type unless its rule says otherwise (README, "Goals"): the purchase after a cart
+     * nudge, the reset event after a struggle nudge, a checklist step after an onboarding nudge, activity before
+     * the day ends after a streak-at-risk nudge, and any active event within 48 h after everything else.
+     */
+    private Goal defaultGoal(JsonNode node, String at, String ruleId, String type, OnboardingSettings onboarding) {
+        return switch (type) {
+            case "not_followed" -> new Goal(List.of(requiredText(node, at, "followed_by", ruleId)), Duration.ofHours(24));
+            case "repeated_without" -> new Goal(List.of(requiredText(node, at, "reset_on", ruleId)), Duration.ofHours(24));
+            case "checklist_stalled" -> new Goal(onboarding.checklist(), Goal.DEFAULT_WITHIN);
+            case "streak_at_risk" -> Goal.active(Duration.ofHours(4));
+            default -> Goal.active(Goal.DEFAULT_WITHIN);
+        };
     }
 
     private Experiment experiment(JsonNode node, String at, String ruleId) {

@@ -39,6 +39,9 @@ class BoundedDeferralTest {
         }
 
         @Override
+        public void outcome(io.nudgeflow.domain.Outcome outcome) {}
+
+        @Override
         public void stageChange(StageChange change) {}
 
         @Override

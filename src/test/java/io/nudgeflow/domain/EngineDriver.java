@@ -82,6 +82,11 @@ public final class EngineDriver implements EngineOutput {
     }
 
     @Override
+    public void outcome(Outcome outcome) {
+        outputs.add(outcome);
+    }
+
+    @Override
     public void stageChange(StageChange change) {
         outputs.add(change);
     }

@@ -17,6 +17,7 @@ final class EngineFixture implements EngineOutput {
     UserState state;
     final List<FiredTrigger> triggers = new ArrayList<>();
     final List<StageChange> changes = new ArrayList<>();
+    final List<Outcome> outcomes = new ArrayList<>();
     final List<Event> duplicates = new ArrayList<>();
     final List<Event> late = new ArrayList<>();
     final List<Event> lateAfterDeadline = new ArrayList<>();
@@ -108,6 +109,11 @@ final class EngineFixture implements EngineOutput {
     @Override
     public void trigger(FiredTrigger trigger) {
         triggers.add(trigger);
+    }
+
+    @Override
+    public void outcome(Outcome outcome) {
+        outcomes.add(outcome);
     }
 
     @Override

@@ -251,6 +251,9 @@ class GuardrailsTest {
                 }
 
                 @Override
+                public void outcome(io.nudgeflow.domain.Outcome outcome) {}
+
+                @Override
                 public void stageChange(StageChange c) {}
             };
             int users = 10_000;

@@ -195,6 +195,11 @@ class UserEngineTest {
             assertThat(winback.fireTime()).isEqualTo(days(last, 30));
             assertThat(winback.attributes()).isEqualTo(Map.of("offer", "discount_10"));
             assertThat(winback.stage()).isEqualTo(Stage.CHURNED);
+            assertThat(f.engine.nextDeadline(f.state)).as("the winback's outcome window is open for 48 h")
+                    .isEqualTo(days(last, 32));
+            f.advanceTo(days(last, 33));
+            assertThat(f.outcomes).filteredOn(o -> o.ruleId().equals("winback_30d"))
+                    .extracting(Outcome::converted, Outcome::end).containsExactly(org.assertj.core.groups.Tuple.tuple(false, Outcome.End.WINDOW_ENDED));
             assertThat(f.engine.nextDeadline(f.state)).as("a churned user has nothing left to wait for").isEqualTo(UserState.NONE);
         }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nudgeflow.avro.LifecycleStage;
 import io.nudgeflow.avro.SegmentChange;
 import io.nudgeflow.avro.Trigger;
+import io.nudgeflow.avro.TriggerOutcome;
 import io.nudgeflow.domain.Event;
 import io.nudgeflow.domain.ClockScale;
 import io.nudgeflow.domain.RuleSet;
@@ -165,12 +166,14 @@ class UserEngineFunctionHarnessTest {
         now(MONDAY_10AM);
         send("u1", "lesson_completed", MONDAY_10AM);
 
-        for (int hour = 1; hour <= 31 * 24; hour++) { // time moves as it does, an hour at a time
+        // time moves as it does, an hour at a time, past the winback (30 d) and the end of its outcome window (48 h)
+        for (int hour = 1; hour <= 33 * 24; hour++) {
             now(MONDAY_10AM.plus(Duration.ofHours(hour)));
         }
 
         assertThat(triggers()).extracting(Trigger::getRuleId).contains("winback_30d");
         assertThat(segmentChanges()).extracting(SegmentChange::getToStage).endsWith(LifecycleStage.CHURNED);
+        assertThat(outcomes()).extracting(TriggerOutcome::getRuleId).contains("winback_30d");
         assertThat(harness.numEventTimeTimers()).isZero();
     }
 
@@ -253,6 +256,9 @@ class UserEngineFunctionHarnessTest {
                     new io.nudgeflow.domain.EngineOutput() {
                         @Override
                         public void trigger(io.nudgeflow.domain.FiredTrigger trigger) {}
+
+                        @Override
+                        public void outcome(io.nudgeflow.domain.Outcome outcome) {}
 
                         @Override
                         public void stageChange(io.nudgeflow.domain.StageChange change) {}
@@ -423,6 +429,11 @@ class UserEngineFunctionHarnessTest {
 
     private List<SegmentChange> segmentChanges() {
         var records = harness.getSideOutput(Descriptors.SEGMENT_CHANGES); // null until the first change
+        return records == null ? List.of() : records.stream().map(StreamRecord::getValue).toList();
+    }
+
+    private List<TriggerOutcome> outcomes() {
+        var records = harness.getSideOutput(Descriptors.TRIGGER_OUTCOMES);
         return records == null ? List.of() : records.stream().map(StreamRecord::getValue).toList();
     }
 }

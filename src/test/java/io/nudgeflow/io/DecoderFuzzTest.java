@@ -61,6 +61,9 @@ class DecoderFuzzTest {
                 public void trigger(io.nudgeflow.domain.FiredTrigger trigger) {}
 
                 @Override
+                public void outcome(io.nudgeflow.domain.Outcome outcome) {}
+
+                @Override
                 public void stageChange(StageChange change) {}
             });
             return "valid";

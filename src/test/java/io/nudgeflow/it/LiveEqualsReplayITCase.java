@@ -73,6 +73,14 @@ class LiveEqualsReplayITCase {
             feeder.sendInTime(events, ClockScale.REAL);
             live = settle(job, kafkaSettings, cut(events));
             assertThat(job.engineMetric("lateEventsAfterDeadline")).as("no event came after the job's time").isZero();
+            // triggers and conversions per rule and arm as metrics: at least what the topics show up to the cut
+            long converted = live.outcomes().stream().filter(o -> o.ruleId().equals("inactive_2s") && o.converted()).count();
+            long sent = live.triggers().stream().filter(t -> t.ruleId().equals("inactive_2s") && t.suppressedReason() == null).count();
+            assertThat(converted).isPositive();
+            awaitMetricAtLeast(job, "rule.inactive_2s.arm.none.conversions", converted);
+            awaitMetricAtLeast(job, "rule.inactive_2s.arm.none.triggers", sent);
+            long heldBack = live.triggers().stream().filter(t -> "HOLDOUT".equals(t.suppressedReason())).count();
+            awaitMetricAtLeast(job, "rule.quiz_praise.arm.holdout.triggers", heldBack);
         }
 
         Outputs replay = replay(events, SHORT_RULES_FILE, cut(events), dir);
@@ -234,7 +242,8 @@ class LiveEqualsReplayITCase {
                 .containsExactly(Instant.ofEpochMilli(t + 2_000), Instant.ofEpochMilli(t + 3_000));
         Outputs liveWithoutTheEarlyTrigger = new Outputs(live.triggers().stream()
                 .filter(x -> !x.fireTime().equals(Instant.ofEpochMilli(t + 2_000)) || !x.ruleId().equals("inactive_2s")).toList(),
-                live.segments());
+                live.segments(), live.outcomes().stream()
+                .filter(o -> !o.fireTime().equals(Instant.ofEpochMilli(t + 2_000)) || !o.ruleId().equals("inactive_2s")).toList());
         LiveMatchesReplay.assertMatch(liveWithoutTheEarlyTrigger, replay, false);
     }
 
@@ -245,6 +254,14 @@ class LiveEqualsReplayITCase {
             java.util.concurrent.TimeUnit.MILLISECONDS.sleep(100);
         }
         assertThat(job.engineMetric(metric)).isEqualTo(expected);
+    }
+
+    private static void awaitMetricAtLeast(LiveRun job, String metric, long expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (job.engineMetric(metric) < expected) {
+            assertThat(System.nanoTime()).as("%s reaches %d", metric, expected).isLessThan(deadline);
+            java.util.concurrent.TimeUnit.MILLISECONDS.sleep(100);
+        }
     }
 
     private static Population.Scheduled scheduled(String id, String type, long time) {
@@ -273,7 +290,12 @@ class LiveEqualsReplayITCase {
     private static void assertCoversTheRules(Outputs replay) {
         assertThat(replay.triggers()).extracting(Outputs.TriggerOut::ruleId).contains("inactive_2s", "inactive_4s",
                 "cart_abandoned", "onboarding_stalled", "onboarding_completed", "quiz_struggle");
-        assertThat(replay.triggers()).extracting(Outputs.TriggerOut::suppressedReason).contains("OPTED_OUT");
+        assertThat(replay.triggers()).extracting(Outputs.TriggerOut::suppressedReason).contains("OPTED_OUT", "HOLDOUT");
+        // outcomes of every kind: converted and not, of the holdout and of each variant
+        assertThat(replay.outcomes()).extracting(Outputs.OutcomeOut::converted).contains(true, false);
+        assertThat(replay.outcomes()).extracting(Outputs.OutcomeOut::ruleId).contains("inactive_2s", "cart_abandoned", "quiz_praise");
+        assertThat(replay.outcomes()).filteredOn(o -> o.ruleId().equals("quiz_praise"))
+                .extracting(o -> o.holdout() ? "holdout" : o.variant()).contains("holdout", "short", "long");
         assertThat(replay.segments()).extracting(Outputs.SegmentOut::toStage).contains("CASUAL", "DORMANT", "CHURNED");
     }
 

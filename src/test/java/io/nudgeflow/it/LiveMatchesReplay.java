@@ -14,7 +14,7 @@ import java.util.TreeSet;
 
 /**
  * SPEC section 6, live and replay agree: the same trigger ids with the same rule, fire time, stage,
- * attributes and suppressed reason, and the same segment changes. The one difference allowed is STALE on a
+ * attributes and suppressed reason, the same segment changes and the same outcomes. The one difference allowed is STALE on a
  * live trigger that replay sends (the live job emitted it more than the staleness window after its fire
  * time); after a failure, at-least-once redelivers some outputs, with the same ids.
  */
@@ -64,9 +64,17 @@ final class LiveMatchesReplay {
         } else {
             differences("segment change", live.segments(), replay.segments(), order, problems);
         }
-        assertThat(problems).as("live vs replay (%d live triggers, %d replay triggers, %d/%d segment changes)",
-                live.triggers().size(), replay.triggers().size(), live.segments().size(), replay.segments().size())
+        // one outcome per trigger, equal in every field (a redelivery repeats it whole)
+        Comparator<Outputs.OutcomeOut> byTrigger = Comparator.comparing(Outputs.OutcomeOut::triggerId);
+        differences("outcome", redeliveries ? distinct(live.outcomes()) : live.outcomes(), replay.outcomes(), byTrigger, problems);
+        assertThat(problems).as("live vs replay (%d live triggers, %d replay triggers, %d/%d segment changes, %d/%d outcomes)",
+                live.triggers().size(), replay.triggers().size(), live.segments().size(), replay.segments().size(),
+                live.outcomes().size(), replay.outcomes().size())
                 .isEmpty();
+    }
+
+    private static <T> List<T> distinct(List<T> all) {
+        return new ArrayList<>(new java.util.LinkedHashSet<>(all));
     }
 
     private static <T> void differences(String what, List<T> live, List<T> replay, Comparator<T> order, List<String> problems) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nudgeflow.avro.SegmentChange;
 import io.nudgeflow.avro.Trigger;
+import io.nudgeflow.avro.TriggerOutcome;
 import io.nudgeflow.io.Topics;
 import io.nudgeflow.pipeline.ReplayJob;
 import java.io.UncheckedIOException;
@@ -20,10 +21,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Everything a job decided, in one comparable form: the triggers (sent and suppressed) and the segment
- * changes, with every field that is not the wall clock of emission.
+ * Everything a job decided, in one comparable form: the triggers (sent and suppressed), the segment
+ * changes and the trigger outcomes, with every field that is not the wall clock of emission.
  */
-record Outputs(List<TriggerOut> triggers, List<SegmentOut> segments) {
+record Outputs(List<TriggerOut> triggers, List<SegmentOut> segments, List<OutcomeOut> outcomes) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     record TriggerOut(String triggerId, String userId, String ruleId, String kind, Instant fireTime, String causeEventId,
@@ -35,6 +36,15 @@ record Outputs(List<TriggerOut> triggers, List<SegmentOut> segments) {
     }
 
     record SegmentOut(String userId, String fromStage, String toStage, Instant changeTime, String reason) {}
+
+    record OutcomeOut(String triggerId, String userId, String ruleId, String variant, boolean holdout, String suppressedReason,
+            Instant fireTime, Instant windowEnd, boolean converted, Instant convertedAt, Long timeToConvertMs,
+            String convertingEventId, String endedBy, String ruleSetVersion) {
+        /** When the engine decided it: at the goal event, else at the window's end. */
+        Instant decidedAt() {
+            return converted ? convertedAt : windowEnd;
+        }
+    }
 
     /** What replay wrote (sent and suppressed triggers, segment changes), as JSON lines. */
     static Outputs ofReplay(ReplayJob.Outputs replay) {
@@ -53,10 +63,20 @@ record Outputs(List<TriggerOut> triggers, List<SegmentOut> segments) {
             segments.add(new SegmentOut(text(n, "user_id"), text(n, "from_stage"), text(n, "to_stage"),
                     Instant.parse(text(n, "change_time")), text(n, "reason")));
         }
-        return new Outputs(triggers, segments);
+        List<OutcomeOut> outcomes = new ArrayList<>();
+        for (String line : replay.outcomes()) {
+            JsonNode n = read(line);
+            outcomes.add(new OutcomeOut(text(n, "trigger_id"), text(n, "user_id"), text(n, "rule_id"), text(n, "variant"),
+                    n.get("holdout").asBoolean(), text(n, "suppressed_reason"), Instant.parse(text(n, "fire_time")),
+                    Instant.parse(text(n, "window_end")), n.get("converted").asBoolean(),
+                    text(n, "converted_at") == null ? null : Instant.parse(text(n, "converted_at")),
+                    n.get("time_to_convert_ms").isNull() ? null : n.get("time_to_convert_ms").asLong(),
+                    text(n, "converting_event_id"), text(n, "ended_by"), text(n, "rule_set_version")));
+        }
+        return new Outputs(triggers, segments, outcomes);
     }
 
-    /** Everything on the live job's three output topics, read to their ends as they are now. */
+    /** Everything on the live job's four output topics, read to their ends as they are now. */
     static Outputs ofTopics(String bootstrapServers, Topics topics) {
         return ofTopics(bootstrapServers, topics, false);
     }
@@ -68,6 +88,7 @@ record Outputs(List<TriggerOut> triggers, List<SegmentOut> segments) {
     static Outputs ofTopics(String bootstrapServers, Topics topics, boolean readCommitted) {
         List<TriggerOut> triggers = new ArrayList<>();
         List<SegmentOut> segments = new ArrayList<>();
+        List<OutcomeOut> outcomes = new ArrayList<>();
         Map<String, Object> config = Map.of("bootstrap.servers", bootstrapServers,
                 "isolation.level", readCommitted ? "read_committed" : "read_uncommitted");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config,
@@ -86,6 +107,11 @@ record Outputs(List<TriggerOut> triggers, List<SegmentOut> segments) {
                         SegmentChange c = decode(() -> SegmentChange.getDecoder().decode(r.value()));
                         segments.add(new SegmentOut(c.getUserId(), c.getFromStage() == null ? null : c.getFromStage().name(),
                                 c.getToStage().name(), c.getChangeTime(), c.getReason()));
+                    } else if (r.topic().equals(topics.triggerOutcomes())) {
+                        TriggerOutcome o = decode(() -> TriggerOutcome.getDecoder().decode(r.value()));
+                        outcomes.add(new OutcomeOut(o.getTriggerId(), o.getUserId(), o.getRuleId(), o.getVariant(), o.getHoldout(),
+                                o.getSuppressedReason(), o.getFireTime(), o.getWindowEnd(), o.getConverted(), o.getConvertedAt(),
+                                o.getTimeToConvertMs(), o.getConvertingEventId(), o.getEndedBy(), o.getRuleSetVersion()));
                     } else {
                         Trigger t = decode(() -> Trigger.getDecoder().decode(r.value()));
                         triggers.add(new TriggerOut(t.getTriggerId(), t.getUserId(), t.getRuleId(), t.getKind().name(),
@@ -95,22 +121,24 @@ record Outputs(List<TriggerOut> triggers, List<SegmentOut> segments) {
                 }
             }
         }
-        return new Outputs(triggers, segments);
+        return new Outputs(triggers, segments, outcomes);
     }
 
-    /** Every partition of the live job's three output topics. */
+    /** Every partition of the live job's four output topics. */
     static List<TopicPartition> outputPartitions(KafkaConsumer<?, ?> consumer, Topics topics) {
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(topics.engagementTriggers(), topics.suppressedTriggers(), topics.segmentChanges())) {
+        for (String topic : List.of(topics.engagementTriggers(), topics.suppressedTriggers(), topics.segmentChanges(),
+                topics.triggerOutcomes())) {
             consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
         return partitions;
     }
 
-    /** Only what was decided up to {@code instant} (fire or change time). */
+    /** Only what was decided up to {@code instant} (fire, change, conversion or window end time). */
     Outputs upTo(Instant instant) {
         return new Outputs(triggers.stream().filter(t -> !t.fireTime().isAfter(instant)).toList(),
-                segments.stream().filter(s -> !s.changeTime().isAfter(instant)).toList());
+                segments.stream().filter(s -> !s.changeTime().isAfter(instant)).toList(),
+                outcomes.stream().filter(o -> !o.decidedAt().isAfter(instant)).toList());
     }
 
     private static List<String> concat(Collection<String> a, Collection<String> b) {

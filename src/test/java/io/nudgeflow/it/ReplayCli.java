@@ -32,7 +32,8 @@ final class ReplayCli {
                 "-jar", JAR.toString(), "replay", "--events", input.toString(), "--until", Instant.ofEpochMilli(until).toString(),
                 "--out", work.resolve("triggers.jsonl").toString(),
                 "--segments-out", work.resolve("segments.jsonl").toString(),
-                "--suppressed-out", work.resolve("suppressed.jsonl").toString()));
+                "--suppressed-out", work.resolve("suppressed.jsonl").toString(),
+                "--outcomes-out", work.resolve("outcomes.jsonl").toString()));
         if (rules != null) {
             command.addAll(List.of("--rules", rules.toString()));
         }
@@ -43,7 +44,7 @@ final class ReplayCli {
         assertThat(process.exitValue()).as(Files.readString(work.resolve("replay.log"))).isZero();
         return new ReplayJob.Outputs(Files.readAllLines(work.resolve("triggers.jsonl")),
                 Files.readAllLines(work.resolve("segments.jsonl")), Files.readAllLines(work.resolve("suppressed.jsonl")),
-                List.of());
+                Files.readAllLines(work.resolve("outcomes.jsonl")), List.of());
     }
 
     /** {@code java -jar target/nudgeflow.jar ARGS...} as a user runs it; its output, which must end with exit 0. */

@@ -135,7 +135,7 @@ class StandaloneClusterITCase {
             return new Outputs.TriggerOut(t.triggerId(), t.userId(), t.ruleId(), t.kind(), t.fireTime(), t.causeEventId(),
                     t.stage(), t.variant(), RULES_VERSION, attributes, t.suppressedReason());
         }).toList();
-        LiveMatchesReplay.assertMatch(new Outputs(asFirstFile, result.live().segments()), result.replay(), false);
+        LiveMatchesReplay.assertMatch(new Outputs(asFirstFile, result.live().segments(), result.live().outcomes()), result.replay(), false);
     }
 
     /**

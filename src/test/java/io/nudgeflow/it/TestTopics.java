@@ -13,7 +13,7 @@ final class TestTopics {
         String suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
         Topics topics = new Topics(Topics.USER_EVENTS + suffix, Topics.ENGAGEMENT_TRIGGERS + suffix,
                 Topics.SEGMENT_CHANGES + suffix, Topics.SUPPRESSED_TRIGGERS + suffix, Topics.USER_EVENTS_DLQ + suffix,
-                Topics.RULES + suffix, Topics.RULES_STATUS + suffix);
+                Topics.TRIGGER_OUTCOMES + suffix, Topics.RULES + suffix, Topics.RULES_STATUS + suffix);
         kafka.createTopics(partitions, topics.all());
         kafka.createTopics(1, topics.control());
         return KafkaSettings.atLeastOnce(kafka.bootstrapServers(), "it" + suffix, topics);

@@ -61,6 +61,9 @@ class RandomRulesPropertyTest {
             public void trigger(FiredTrigger trigger) {}
 
             @Override
+            public void outcome(io.nudgeflow.domain.Outcome outcome) {}
+
+            @Override
             public void stageChange(StageChange change) {}
         };
         UserState s = null;

@@ -30,7 +30,8 @@ class RuleSetParserTest {
         assertThat(rules.activeEvents()).hasSize(12).contains("lesson_completed", "purchase", "share");
         assertThat(rules.onboarding().checklist()).containsExactly("profile_completed", "goal_set", "lesson_completed");
         assertThat(rules.rules().get(0)).isEqualTo(new InactivityRule(
-                RuleHeader.of("inactive_24h", TriggerKind.REENGAGEMENT, rules.rules().get(0).attributes()), Duration.ofHours(24)));
+                RuleHeader.of("inactive_24h", TriggerKind.REENGAGEMENT, rules.rules().get(0).attributes())
+                        .withGoal(io.nudgeflow.domain.Goal.active(Duration.ofHours(48))), Duration.ofHours(24)));
     }
 
     @Test
@@ -217,5 +218,49 @@ class RuleSetParserTest {
         RuleSet rules = RuleSetParser.parse(HEADER.replace("[lesson_completed]", "[brand_new_event]") + "  []\n", "r.yaml");
 
         assertThat(rules.isActive("brand_new_event")).isTrue();
+    }
+
+    @Test
+    void everyRuleOfTheDefaultFileHasTheGoalOfItsType() {
+        java.util.Map<String, io.nudgeflow.domain.Goal> goals = new java.util.HashMap<>();
+        RuleSetParser.loadDefault().rules().forEach(r -> goals.put(r.id(), r.header().goal()));
+
+        assertThat(goals.get("inactive_24h")).isEqualTo(io.nudgeflow.domain.Goal.active(Duration.ofHours(48)));
+        assertThat(goals.get("streak_7")).isEqualTo(io.nudgeflow.domain.Goal.active(Duration.ofHours(48)));
+        assertThat(goals.get("cart_abandoned")).isEqualTo(new io.nudgeflow.domain.Goal(java.util.List.of("purchase"), Duration.ofHours(24)));
+        assertThat(goals.get("quiz_struggle")).isEqualTo(new io.nudgeflow.domain.Goal(java.util.List.of("quiz_passed"), Duration.ofHours(24)));
+        assertThat(goals.get("onboarding_stalled")).isEqualTo(new io.nudgeflow.domain.Goal(
+                java.util.List.of("profile_completed", "goal_set", "lesson_completed"), Duration.ofHours(48)));
+        assertThat(goals.get("streak_at_risk")).isEqualTo(io.nudgeflow.domain.Goal.active(Duration.ofHours(4)));
+        assertThat(goals).doesNotContainValue(null);
+    }
+
+    @Test
+    void aGoalIsActiveOffOrEventsWithAWindow() {
+        String rule = HEADER + """
+                  - id: r
+                    kind: NUDGE
+                    type: on_event
+                    event: payment_failed
+                    goal: %s
+                """;
+        java.util.function.Function<String, io.nudgeflow.domain.Goal> goal =
+                g -> RuleSetParser.parse(rule.formatted(g), "r.yaml").rules().get(0).header().goal();
+        assertThat(goal.apply("active")).isEqualTo(io.nudgeflow.domain.Goal.active(Duration.ofHours(48)));
+        assertThat(goal.apply("off")).isNull();
+        assertThat(goal.apply("\"off\"")).isNull();
+        assertThat(goal.apply("{events: [purchase, purchase, upgrade], within: 3d}"))
+                .isEqualTo(new io.nudgeflow.domain.Goal(java.util.List.of("purchase", "upgrade"), Duration.ofDays(3)));
+        assertThat(goal.apply("{events: active, within: 2h}")).isEqualTo(io.nudgeflow.domain.Goal.active(Duration.ofHours(2)));
+        assertThat(goal.apply("{within: 2h}")).isEqualTo(io.nudgeflow.domain.Goal.active(Duration.ofHours(2)));
+
+        assertThatThrownBy(() -> goal.apply("sometimes"))
+                .hasMessage("r.yaml:10: rule 'r', field 'goal': must be 'active', 'off' or {events: [...] | active, within: DURATION}");
+        assertThatThrownBy(() -> goal.apply("{events: [], within: 2h}"))
+                .hasMessage("r.yaml:10: rule 'r', field 'events': must list at least one event type, or be 'active'");
+        assertThatThrownBy(() -> goal.apply("{events: [purchase], within: 0s}"))
+                .hasMessage("r.yaml:10: rule 'r', field 'within': must be positive");
+        assertThatThrownBy(() -> goal.apply("{event: purchase}"))
+                .hasMessageStartingWith("r.yaml:10: rule 'r', field 'event': unknown field");
     }
 }

@@ -105,7 +105,7 @@ final class Jobs {
     /** @param rules Nudgeflow's rule set (the other jobs have none) */
     static void build(JobKind kind, StreamExecutionEnvironment env, String bootstrap, String in, String out,
             String groupId, boolean bounded, io.nudgeflow.domain.RuleSet rules) {
-        Topics topics = new Topics(in, out, out + "-segments", out + "-suppressed", out + "-dlq", out + "-rules",
+        Topics topics = new Topics(in, out, out + "-segments", out + "-suppressed", out + "-dlq", out + "-outcomes", out + "-rules",
                 out + "-rules-status");
         KafkaSettings kafka = new KafkaSettings(bootstrap, groupId, topics,
                 EXACTLY_ONCE ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE, "bench-" + groupId,

@@ -1,0 +1,84 @@
+package io.nudgeflow.cli;
+
+import io.nudgeflow.domain.RulesTimeline;
+import io.nudgeflow.explain.UserTimeline;
+import io.nudgeflow.pipeline.ReplayJob;
+import io.nudgeflow.rules.RuleSetException;
+import io.nudgeflow.rules.RuleSetParser;
+import io.nudgeflow.rules.RulesHistoryFile;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** "Why did I (not) get this?": one user's timeline as replay decides it. */
+@Command(name = "explain", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Print one user's timeline as replay decides it: their events, stage changes, every trigger",
+                "sent or suppressed (with the guardrail), deferred by quiet hours or cancelled, and its outcome."})
+public final class ExplainCommand implements Callable<Integer> {
+    @Option(names = "--events", required = true, paramLabel = "FILE", description = "JSON-lines events, as for replay.")
+    Path events;
+
+    @Option(names = "--user", required = true, paramLabel = "ID", description = "The user_id to explain.")
+    String user;
+
+    @Option(names = "--rules", paramLabel = "FILE", description = "Rule file. Default: the bundled default rule set.")
+    Path rules;
+
+    @Option(names = "--rules-history", paramLabel = "FILE", description = "Rule sets switched at event times, as for replay.")
+    Path rulesHistory;
+
+    @Option(names = "--until", paramLabel = "ISO", description = "Deadlines up to this instant fire at the end. Default: the largest event time.")
+    String until;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        RulesTimeline timeline;
+        try {
+            timeline = RuleSetParser.timelineOf(rules);
+            if (rulesHistory != null) {
+                timeline = RulesHistoryFile.read(rulesHistory, timeline);
+            }
+        } catch (RuleSetException e) {
+            err.println("Invalid rule file: " + e.getMessage());
+            return 2;
+        }
+        if (!Files.isRegularFile(events)) {
+            err.println("Events file not found: " + events);
+            return 2;
+        }
+        long untilMs;
+        try {
+            untilMs = until != null ? Instant.parse(until).toEpochMilli()
+                    : ReplayJob.largestEventTime(events).orElse(Long.MIN_VALUE);
+        } catch (DateTimeParseException e) {
+            err.println("--until must be an ISO-8601 UTC instant such as 2026-03-05T00:00:00Z, not '" + until + "'");
+            return 2;
+        }
+        UserTimeline.Story story = UserTimeline.of(events, user, timeline, untilMs);
+        if (story.events() == 0) {
+            err.println("No event of user '" + user + "' in " + events + (story.badLines() > 0 ? " (" + story.badLines()
+                    + " lines could not be read; replay reports them)" : ""));
+            return 1;
+        }
+        out.println("user " + user + ": " + story.events() + " events, rules " + timeline.latest().rules().version()
+                + ", deadlines until " + (untilMs == Long.MIN_VALUE ? "-" : Instant.ofEpochMilli(untilMs)));
+        UserTimeline.lines(story).forEach(out::println);
+        long sent = story.triggers().stream().filter(t -> t.suppressedReason() == null).count();
+        out.println(sent + " triggers sent, " + (story.triggers().size() - sent) + " suppressed, "
+                + story.outcomes().stream().filter(o -> o.converted()).count() + " of " + story.outcomes().size()
+                + " outcomes converted");
+        out.flush();
+        return 0;
+    }
+}

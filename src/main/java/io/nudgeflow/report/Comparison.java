@@ -1,0 +1,217 @@
+package io.nudgeflow.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nudgeflow.pipeline.ReplayJob;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Two rule sets over the same history, side by side: per rule what each sends, suppresses (by reason), whom it
+ * reaches and how often its triggers convert; which users gain or lose triggers; triggers per day; and the
+ * frequency cap's pressure. Plain data, in a fixed order, so a report of the same runs is the same bytes.
+ */
+public record Comparison(String baselineVersion, String candidateVersion, Instant until, List<RuleRow> rules,
+        UserChanges users, Map<String, Map<LocalDate, long[]>> perDay, Cap cap) {
+
+    /** Users shown per category in the sample. */
+    public static final int SAMPLE_USERS = 20;
+
+    /** What one rule set did with one rule. */
+    public record Side(long sent, Map<String, Long> suppressed, long usersReached, long followed, long converted) {
+        public double conversionRate() {
+            return followed == 0 ? Double.NaN : (double) converted / followed;
+        }
+
+        public long suppressedTotal() {
+            return suppressed.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    public record RuleRow(String ruleId, Side baseline, Side candidate) {
+        public boolean differs() {
+            return !baseline.equals(candidate);
+        }
+    }
+
+    /** A trigger sent to a user by one side only: its rule and fire time. */
+    public record Difference(String ruleId, Instant fireTime, String side) {}
+
+    /**
+     * Users whose sent triggers differ, by (rule, fire time): only more under the candidate (gained), only fewer
+     * (lost), or some of each (changed, e.g. a deadline that moved).
+     */
+    public record UserChanges(long gained, long lost, long changed, Map<String, List<Difference>> sample) {}
+
+    /** The frequency cap's pressure on each side: triggers it suppressed, and users it capped at least once. */
+    public record Cap(long baselineSuppressed, long candidateSuppressed, long baselineUsers, long candidateUsers) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private record Line(String userId, String ruleId, Instant fireTime, String suppressedReason, String variant) {}
+
+    public static Comparison of(String baselineVersion, ReplayJob.Outputs baseline, String candidateVersion,
+            ReplayJob.Outputs candidate, Instant until) {
+        List<Line> bSent = lines(baseline.triggers());
+        List<Line> cSent = lines(candidate.triggers());
+        List<Line> bSuppressed = lines(baseline.suppressed());
+        List<Line> cSuppressed = lines(candidate.suppressed());
+        Set<String> ruleIds = new TreeSet<>();
+        for (List<Line> l : List.of(bSent, cSent, bSuppressed, cSuppressed)) {
+            l.forEach(x -> ruleIds.add(x.ruleId()));
+        }
+        Map<String, long[]> bOutcomes = outcomesByRule(baseline.outcomes());
+        Map<String, long[]> cOutcomes = outcomesByRule(candidate.outcomes());
+        bOutcomes.keySet().forEach(ruleIds::add);
+        cOutcomes.keySet().forEach(ruleIds::add);
+        List<RuleRow> rows = new ArrayList<>();
+        for (String rule : ruleIds) {
+            rows.add(new RuleRow(rule, side(rule, bSent, bSuppressed, bOutcomes), side(rule, cSent, cSuppressed, cOutcomes)));
+        }
+        Map<String, Map<LocalDate, long[]>> perDay = new TreeMap<>();
+        count(perDay, bSent, 0);
+        count(perDay, cSent, 1);
+        return new Comparison(baselineVersion, candidateVersion, until, rows, userChanges(bSent, cSent), perDay,
+                new Cap(capped(bSuppressed).size(), capped(cSuppressed).size(), users(capped(bSuppressed)),
+                        users(capped(cSuppressed))));
+    }
+
+    private static Side side(String rule, List<Line> sent, List<Line> suppressed, Map<String, long[]> outcomes) {
+        long count = 0;
+        Set<String> reached = new HashSet<>();
+        for (Line l : sent) {
+            if (l.ruleId().equals(rule)) {
+                count++;
+                reached.add(l.userId());
+            }
+        }
+        Map<String, Long> byReason = new TreeMap<>();
+        for (Line l : suppressed) {
+            if (l.ruleId().equals(rule)) {
+                byReason.merge(l.suppressedReason(), 1L, Long::sum);
+            }
+        }
+        long[] o = outcomes.getOrDefault(rule, new long[2]);
+        return new Side(count, byReason, reached.size(), o[0], o[1]);
+    }
+
+    /** Outcomes of sent triggers (the holdout is no part of a rule's conversion rate): {followed, converted}. */
+    private static Map<String, long[]> outcomesByRule(List<String> outcomes) {
+        Map<String, long[]> byRule = new TreeMap<>();
+        for (String line : outcomes) {
+            JsonNode n = parse(line);
+            if (n.path("holdout").asBoolean()) {
+                continue;
+            }
+            long[] c = byRule.computeIfAbsent(n.get("rule_id").asText(), r -> new long[2]);
+            c[0]++;
+            if (n.path("converted").asBoolean()) {
+                c[1]++;
+            }
+        }
+        return byRule;
+    }
+
+    private static UserChanges userChanges(List<Line> baseline, List<Line> candidate) {
+        Map<String, Set<Difference>> b = byUser(baseline, "baseline");
+        Map<String, Set<Difference>> c = byUser(candidate, "candidate");
+        Set<String> users = new TreeSet<>(b.keySet());
+        users.addAll(c.keySet());
+        long gained = 0;
+        long lost = 0;
+        long changed = 0;
+        Map<String, List<Difference>> sample = new TreeMap<>();
+        for (String user : users) {
+            Set<Difference> onlyB = keyed(b.getOrDefault(user, Set.of()));
+            Set<Difference> onlyC = keyed(c.getOrDefault(user, Set.of()));
+            Set<Difference> common = new HashSet<>(onlyB);
+            common.retainAll(onlyC);
+            onlyB.removeAll(common);
+            onlyC.removeAll(common);
+            if (onlyB.isEmpty() && onlyC.isEmpty()) {
+                continue;
+            }
+            if (onlyB.isEmpty()) {
+                gained++;
+            } else if (onlyC.isEmpty()) {
+                lost++;
+            } else {
+                changed++;
+            }
+            if (sample.size() < SAMPLE_USERS) {
+                List<Difference> d = new ArrayList<>();
+                onlyB.forEach(x -> d.add(new Difference(x.ruleId(), x.fireTime(), "baseline")));
+                onlyC.forEach(x -> d.add(new Difference(x.ruleId(), x.fireTime(), "candidate")));
+                d.sort(java.util.Comparator.comparing(Difference::fireTime).thenComparing(Difference::ruleId)
+                        .thenComparing(Difference::side));
+                sample.put(user, d);
+            }
+        }
+        return new UserChanges(gained, lost, changed, sample);
+    }
+
+    /** The differences without their side, so the two sides can be compared as sets. */
+    private static Set<Difference> keyed(Set<Difference> d) {
+        Set<Difference> out = new HashSet<>();
+        d.forEach(x -> out.add(new Difference(x.ruleId(), x.fireTime(), "")));
+        return out;
+    }
+
+    private static Map<String, Set<Difference>> byUser(List<Line> sent, String side) {
+        Map<String, Set<Difference>> byUser = new HashMap<>();
+        for (Line l : sent) {
+            byUser.computeIfAbsent(l.userId(), u -> new HashSet<>()).add(new Difference(l.ruleId(), l.fireTime(), side));
+        }
+        return byUser;
+    }
+
+    private static void count(Map<String, Map<LocalDate, long[]>> perDay, List<Line> sent, int side) {
+        for (Line l : sent) {
+            LocalDate day = LocalDate.ofInstant(l.fireTime(), ZoneOffset.UTC);
+            perDay.computeIfAbsent(l.ruleId(), r -> new TreeMap<>()).computeIfAbsent(day, d -> new long[2])[side]++;
+        }
+    }
+
+    private static List<Line> capped(List<Line> suppressed) {
+        return suppressed.stream().filter(l -> "FREQUENCY_CAP".equals(l.suppressedReason())).toList();
+    }
+
+    private static long users(List<Line> lines) {
+        return lines.stream().map(Line::userId).distinct().count();
+    }
+
+    private static List<Line> lines(List<String> json) {
+        List<Line> out = new ArrayList<>(json.size());
+        for (String line : json) {
+            JsonNode n = parse(line);
+            out.add(new Line(n.get("user_id").asText(), n.get("rule_id").asText(), Instant.parse(n.get("fire_time").asText()),
+                    n.path("suppressed_reason").isNull() ? null : n.path("suppressed_reason").asText(null),
+                    n.path("variant").isNull() ? null : n.path("variant").asText(null)));
+        }
+        return out;
+    }
+
+    private static JsonNode parse(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether the candidate decides anything differently. */
+    public boolean anyDifference() {
+        return rules.stream().anyMatch(RuleRow::differs) || users.gained() + users.lost() + users.changed() > 0;
+    }
+}
