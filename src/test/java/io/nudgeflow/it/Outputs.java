@@ -40,6 +40,11 @@ record Outputs(List<TriggerOut> triggers, List<SegmentOut> segments, List<Outcom
     record OutcomeOut(String triggerId, String userId, String ruleId, String variant, boolean holdout, String suppressedReason,
             Instant fireTime, Instant windowEnd, boolean converted, Instant convertedAt, Long timeToConvertMs,
             String convertingEventId, String endedBy, String ruleSetVersion) {
+        OutcomeOut withRuleSetVersion(String version) {
+            return new OutcomeOut(triggerId, userId, ruleId, variant, holdout, suppressedReason, fireTime, windowEnd, converted,
+                    convertedAt, timeToConvertMs, convertingEventId, endedBy, version);
+        }
+
         /** When the engine decided it: at the goal event, else at the window's end. */
         Instant decidedAt() {
             return converted ? convertedAt : windowEnd;

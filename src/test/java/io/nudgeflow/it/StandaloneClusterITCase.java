@@ -135,7 +135,9 @@ class StandaloneClusterITCase {
             return new Outputs.TriggerOut(t.triggerId(), t.userId(), t.ruleId(), t.kind(), t.fireTime(), t.causeEventId(),
                     t.stage(), t.variant(), RULES_VERSION, attributes, t.suppressedReason());
         }).toList();
-        LiveMatchesReplay.assertMatch(new Outputs(asFirstFile, result.live().segments(), result.live().outcomes()), result.replay(), false);
+        List<Outputs.OutcomeOut> outcomesAsFirstFile = result.live().outcomes().stream()
+                .map(o -> o.withRuleSetVersion(RULES_VERSION)).toList();
+        LiveMatchesReplay.assertMatch(new Outputs(asFirstFile, result.live().segments(), outcomesAsFirstFile), result.replay(), false);
     }
 
     /**

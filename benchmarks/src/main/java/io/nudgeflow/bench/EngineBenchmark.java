@@ -40,6 +40,11 @@ public class EngineBenchmark {
         public void trigger(FiredTrigger trigger) {}
 
         @Override
+
+        public void outcome(io.nudgeflow.domain.Outcome outcome) {}
+
+
+        @Override
         public void stageChange(StageChange change) {}
     };
 

@@ -102,10 +102,23 @@ final class Jobs {
         build(kind, env, bootstrap, in, out, groupId, bounded, BenchRules.load());
     }
 
+    /**
+     * The topics a Nudgeflow job writes besides {@code out} (its engagement triggers), by their suffixed names:
+     * each must exist before the job starts (the benchmark broker creates no topic on its own).
+     */
+    static java.util.List<String> nudgeflowOutputs(String out) {
+        return java.util.List.of(out, out + SEGMENTS, out + SUPPRESSED, out + DLQ, out + OUTCOMES);
+    }
+
+    private static final String SEGMENTS = "-segments";
+    private static final String SUPPRESSED = "-suppressed";
+    private static final String DLQ = "-dlq";
+    private static final String OUTCOMES = "-outcomes";
+
     /** @param rules Nudgeflow's rule set (the other jobs have none) */
     static void build(JobKind kind, StreamExecutionEnvironment env, String bootstrap, String in, String out,
             String groupId, boolean bounded, io.nudgeflow.domain.RuleSet rules) {
-        Topics topics = new Topics(in, out, out + "-segments", out + "-suppressed", out + "-dlq", out + "-outcomes", out + "-rules",
+        Topics topics = new Topics(in, out, out + SEGMENTS, out + SUPPRESSED, out + DLQ, out + OUTCOMES, out + "-rules",
                 out + "-rules-status");
         KafkaSettings kafka = new KafkaSettings(bootstrap, groupId, topics,
                 EXACTLY_ONCE ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE, "bench-" + groupId,

@@ -243,7 +243,7 @@ final class KafkaStages {
 
     private static List<String> outputsOf(JobKind kind, String out) {
         return kind == JobKind.NUDGEFLOW
-                ? List.of(out, out + "-segments", out + "-suppressed", out + "-dlq")
+                ? Jobs.nudgeflowOutputs(out)
                 : List.of(out);
     }
 

@@ -14,7 +14,8 @@ public final class ProfileDrain {
         JobKind kind = JobKind.valueOf(args[0]);
         long events = Long.parseLong(args[1]);
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            kafka.createTopics(Jobs.PARALLELISM, List.of("in", "out", "out-segments", "out-suppressed", "out-dlq"));
+            kafka.createTopics(Jobs.PARALLELISM, List.of("in"));
+            kafka.createTopics(Jobs.PARALLELISM, Jobs.nudgeflowOutputs("out"));
             try (OpenLoopProducer producer = new OpenLoopProducer(kafka.bootstrapServers())) {
                 producer.burst(new Workload(100_000, 0.1, 1), "in", events);
             }

@@ -85,7 +85,8 @@ public final class ProfileHotUser {
             }
         }
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            kafka.createTopics(Jobs.PARALLELISM, List.of(in, out, out + "-segments", out + "-suppressed", out + "-dlq"));
+            kafka.createTopics(Jobs.PARALLELISM, List.of(in));
+            kafka.createTopics(Jobs.PARALLELISM, Jobs.nudgeflowOutputs(out));
             StreamExecutionEnvironment env = Jobs.environment();
             Jobs.build(JobKind.NUDGEFLOW, env, kafka.bootstrapServers(), in, out, "hot-" + run, false, rules);
             JobClient job = env.executeAsync("hot-user");
@@ -203,6 +204,11 @@ public final class ProfileHotUser {
     private static final io.nudgeflow.domain.EngineOutput NO_OUTPUT = new io.nudgeflow.domain.EngineOutput() {
         @Override
         public void trigger(io.nudgeflow.domain.FiredTrigger trigger) {}
+
+        @Override
+
+        public void outcome(io.nudgeflow.domain.Outcome outcome) {}
+
 
         @Override
         public void stageChange(StageChange change) {}

@@ -84,7 +84,8 @@ public final class ProfileRuleSwitch {
         String run = "rs-" + slice + "-" + System.nanoTime() % 100_000;
         String in = run + "-in";
         String out = run + "-out";
-        kafka.createTopics(Jobs.PARALLELISM, List.of(in, out, out + "-segments", out + "-suppressed", out + "-dlq"));
+        kafka.createTopics(Jobs.PARALLELISM, List.of(in));
+        kafka.createTopics(Jobs.PARALLELISM, Jobs.nudgeflowOutputs(out));
         kafka.createTopics(1, List.of(out + "-rules", out + "-rules-status"));
         System.setProperty("bench.timerRecheckSlice", slice.equals("all") ? "1d" : slice);
         StreamExecutionEnvironment env = Jobs.environment();
