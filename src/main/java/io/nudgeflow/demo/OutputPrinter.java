@@ -2,6 +2,7 @@ package io.nudgeflow.demo;
 
 import io.nudgeflow.avro.SegmentChange;
 import io.nudgeflow.avro.Trigger;
+import io.nudgeflow.avro.TriggerOutcome;
 import io.nudgeflow.io.DeadLetterHeaders;
 import io.nudgeflow.io.Topics;
 import java.io.PrintStream;
@@ -31,6 +32,8 @@ final class OutputPrinter implements Runnable {
     final Map<String, Integer> suppressedByRule = new TreeMap<>();
     final Map<String, Integer> segmentsByStage = new TreeMap<>();
     final Map<String, Integer> triggersByRuleSet = new TreeMap<>();
+    /** Per rule: outcomes followed to their end, and how many converted. */
+    final Map<String, int[]> outcomesByRule = new TreeMap<>();
     volatile int deadLetters;
     volatile long firstOutputNanos;
 
@@ -52,7 +55,7 @@ final class OutputPrinter implements Runnable {
                 "auto.offset.reset", "earliest", "fetch.max.wait.ms", 50),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(java.util.List.of(topics.engagementTriggers(), topics.suppressedTriggers(),
-                    topics.segmentChanges(), topics.deadLetters(), topics.rulesStatus()));
+                    topics.segmentChanges(), topics.deadLetters(), topics.rulesStatus(), topics.triggerOutcomes()));
             while (!stopped) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     print(record);
@@ -76,6 +79,15 @@ final class OutputPrinter implements Runnable {
                 RuleStatus s = RuleStatus.fromJson(new String(record.value(), StandardCharsets.UTF_8));
                 out.printf("%s  RULES      %s %s, in force from sim %s%s%n", elapsed, s.outcome(), s.version(),
                         SIM_TIME.format(Instant.parse(s.effectiveFrom())), s.errors().isEmpty() ? "" : " " + s.errors());
+            } else if (record.topic().equals(topics.triggerOutcomes())) {
+                TriggerOutcome o = TriggerOutcome.getDecoder().decode(record.value());
+                int[] counts = outcomesByRule.computeIfAbsent(o.getRuleId(), r -> new int[2]);
+                counts[0]++;
+                counts[1] += o.getConverted() ? 1 : 0;
+                out.printf("%s  sim %s  OUTCOME    %-10s %-20s %s%s%n", elapsed,
+                        SIM_TIME.format(o.getConverted() ? o.getConvertedAt() : o.getWindowEnd()), o.getUserId(), o.getRuleId(),
+                        o.getConverted() ? "CONVERTED after " + Duration.ofMillis(o.getTimeToConvertMs()).toString().substring(2).toLowerCase()
+                                : "not converted (" + o.getEndedBy() + ")", o.getHoldout() ? " [holdout]" : "");
             } else if (record.topic().equals(topics.deadLetters())) {
                 deadLetters++;
                 out.printf("%s  DEAD-LETTER %s%n", elapsed, header(record, DeadLetterHeaders.REASON));
@@ -101,10 +113,14 @@ final class OutputPrinter implements Runnable {
     synchronized void printSummary(Instant simNow) {
         out.println();
         out.println("Summary (simulated clock reached " + simNow.truncatedTo(java.time.temporal.ChronoUnit.MINUTES) + "):");
-        out.printf("  %-22s %9s %11s%n", "rule", "triggers", "suppressed");
+        out.printf("  %-22s %9s %11s %20s%n", "rule", "triggers", "suppressed", "converted/followed");
         TreeMap<String, Integer> rules = new TreeMap<>(triggersByRule);
         suppressedByRule.keySet().forEach(r -> rules.putIfAbsent(r, 0));
-        rules.forEach((rule, n) -> out.printf("  %-22s %9d %11d%n", rule, n, suppressedByRule.getOrDefault(rule, 0)));
+        outcomesByRule.keySet().forEach(r -> rules.putIfAbsent(r, 0));
+        rules.forEach((rule, n) -> {
+            int[] o = outcomesByRule.getOrDefault(rule, new int[2]);
+            out.printf("  %-22s %9d %11d %20s%n", rule, n, suppressedByRule.getOrDefault(rule, 0), o[0] == 0 ? "-" : o[1] + "/" + o[0]);
+        });
         out.println("  triggers by rule set: " + triggersByRuleSet);
         out.println("  segment changes into: " + segmentsByStage);
         out.println("  dead letters: " + deadLetters);
