@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,8 +32,8 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--candidate", required = true, paramLabel = "B.yaml", description = "The rule set you would ship.")
     Path candidate;
 
-    @Option(names = "--until", paramLabel = "ISO", description = "Deadlines up to this instant fire at the end. Default: the largest event time.")
-    String until;
+    @CommandLine.Mixin
+    UntilOption until;
 
     @Option(names = "--report", required = true, paramLabel = "FILE", description = "Where to write the HTML report.")
     Path report;
@@ -67,14 +67,12 @@ public final class CompareCommand implements Callable<Integer> {
             err.println("Events file not found: " + events);
             return 2;
         }
-        long untilMs;
-        try {
-            // one end for both runs, so a difference is the rules' alone
-            untilMs = until != null ? Instant.parse(until).toEpochMilli() : ReplayJob.largestEventTime(events).orElse(Long.MIN_VALUE);
-        } catch (DateTimeParseException e) {
-            err.println("--until must be an ISO-8601 UTC instant such as 2026-03-05T00:00:00Z, not '" + until + "'");
+        // one end for both runs, so a difference is the rules' alone
+        OptionalLong until = this.until.millis(events, err);
+        if (until.isEmpty()) {
             return 2;
         }
+        long untilMs = until.getAsLong();
         // two replays of the same pipeline, one after the other: each is the backtest `replay` would print
         ReplayJob.Outputs before = ReplayJob.run(events, a, untilMs, parallelism);
         ReplayJob.Outputs after = ReplayJob.run(events, b, untilMs, parallelism);

@@ -2,15 +2,11 @@ package io.nudgeflow.cli;
 
 import io.nudgeflow.domain.RulesTimeline;
 import io.nudgeflow.explain.UserTimeline;
-import io.nudgeflow.pipeline.ReplayJob;
-import io.nudgeflow.rules.RuleSetException;
-import io.nudgeflow.rules.RuleSetParser;
-import io.nudgeflow.rules.RulesHistoryFile;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,14 +23,11 @@ public final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--user", required = true, paramLabel = "ID", description = "The user_id to explain.")
     String user;
 
-    @Option(names = "--rules", paramLabel = "FILE", description = "Rule file. Default: the bundled default rule set.")
-    Path rules;
+    @CommandLine.Mixin
+    RuleHistoryOptions rules;
 
-    @Option(names = "--rules-history", paramLabel = "FILE", description = "Rule sets switched at event times, as for replay.")
-    Path rulesHistory;
-
-    @Option(names = "--until", paramLabel = "ISO", description = "Deadlines up to this instant fire at the end. Default: the largest event time.")
-    String until;
+    @CommandLine.Mixin
+    UntilOption until;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -43,28 +36,19 @@ public final class ExplainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        RulesTimeline timeline;
-        try {
-            timeline = RuleSetParser.timelineOf(rules);
-            if (rulesHistory != null) {
-                timeline = RulesHistoryFile.read(rulesHistory, timeline);
-            }
-        } catch (RuleSetException e) {
-            err.println("Invalid rule file: " + e.getMessage());
+        RulesTimeline timeline = rules.timeline(err);
+        if (timeline == null) {
             return 2;
         }
         if (!Files.isRegularFile(events)) {
             err.println("Events file not found: " + events);
             return 2;
         }
-        long untilMs;
-        try {
-            untilMs = until != null ? Instant.parse(until).toEpochMilli()
-                    : ReplayJob.largestEventTime(events).orElse(Long.MIN_VALUE);
-        } catch (DateTimeParseException e) {
-            err.println("--until must be an ISO-8601 UTC instant such as 2026-03-05T00:00:00Z, not '" + until + "'");
+        OptionalLong until = this.until.millis(events, err);
+        if (until.isEmpty()) {
             return 2;
         }
+        long untilMs = until.getAsLong();
         UserTimeline.Story story = UserTimeline.of(events, user, timeline, untilMs);
         if (story.events() == 0) {
             err.println("No event of user '" + user + "' in " + events + (story.badLines() > 0 ? " (" + story.badLines()

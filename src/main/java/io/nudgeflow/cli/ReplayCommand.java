@@ -2,12 +2,9 @@ package io.nudgeflow.cli;
 
 import io.nudgeflow.domain.Rule;
 import io.nudgeflow.domain.RulesTimeline;
-import io.nudgeflow.rules.RulesHistoryFile;
 import io.nudgeflow.io.JsonLines;
 import io.nudgeflow.pipeline.ReplayJob;
 import io.nudgeflow.report.OutcomeSummary;
-import io.nudgeflow.rules.RuleSetException;
-import io.nudgeflow.rules.RuleSetParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -15,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -35,15 +31,11 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--events", required = true, paramLabel = "FILE|-", description = "JSON-lines events; - reads stdin.")
     String events;
 
-    @Option(names = "--rules", paramLabel = "FILE", description = "Rule file (YAML/JSON). Default: the bundled default rule set.")
-    Path rules;
+    @CommandLine.Mixin
+    RuleHistoryOptions rules;
 
-    @Option(names = "--rules-history", paramLabel = "FILE", description = {"Rule sets switched at event times, as live: lines of",
-            "'EFFECTIVE_FROM RULE_FILE' (ISO instant, path relative to FILE); --rules is in force before the first."})
-    Path rulesHistory;
-
-    @Option(names = "--until", paramLabel = "ISO", description = "Deadlines up to this instant fire at end of input. Default: the largest event time.")
-    String until;
+    @CommandLine.Mixin
+    UntilOption until;
 
     @Option(names = "--out", paramLabel = "FILE|-", defaultValue = "-", description = "Triggers as JSON lines (default: stdout).")
     String out;
@@ -69,15 +61,8 @@ public final class ReplayCommand implements Callable<Integer> {
         if (parallelism < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--parallelism must be at least 1");
         }
-        RulesTimeline timeline;
-        try {
-            timeline = RuleSetParser.timelineOf(rules);
-            if (rulesHistory != null) {
-                timeline = RulesHistoryFile.read(rulesHistory, timeline);
-            }
-        } catch (RuleSetException e) {
-            err.println((rulesHistory != null && e.getMessage().startsWith(rulesHistory.toString()) ? "Invalid rule history: "
-                    : "Invalid rule file: ") + e.getMessage());
+        RulesTimeline timeline = rules.timeline(err);
+        if (timeline == null) {
             return 2;
         }
         Path input = "-".equals(events) ? copyOfStdin() : Path.of(events);
@@ -86,19 +71,11 @@ public final class ReplayCommand implements Callable<Integer> {
                 err.println("Events file not found: " + input);
                 return 2;
             }
-            long untilMs;
-            if (until != null) {
-                try {
-                    untilMs = Instant.parse(until).toEpochMilli();
-                } catch (DateTimeParseException e) {
-                    err.println("--until must be an ISO-8601 UTC instant such as 2026-03-05T00:00:00Z, not '" + until + "'");
-                    return 2;
-                }
-            } else {
-                OptionalLong largest = ReplayJob.largestEventTime(input);
-                untilMs = largest.orElse(Long.MIN_VALUE);
+            OptionalLong untilMs = until.millis(input, err);
+            if (untilMs.isEmpty()) {
+                return 2;
             }
-            ReplayJob.Outputs outputs = ReplayJob.run(input, timeline, untilMs, parallelism);
+            ReplayJob.Outputs outputs = ReplayJob.run(input, timeline, untilMs.getAsLong(), parallelism);
             write(out, outputs.triggers());
             if (segmentsOut != null) {
                 write(segmentsOut.toString(), outputs.segmentChanges());
@@ -113,7 +90,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 // stdin is named as it was given: the temporary copy's name means nothing to the user
                 err.println("skipped " + ("-".equals(events) ? "-" : input.getFileName().toString()) + " " + deadLetter);
             }
-            printSummary(err, timeline, outputs, untilMs);
+            printSummary(err, timeline, outputs, untilMs.getAsLong());
             err.println();
             OutcomeSummary.of(outputs.triggers(), outputs.suppressed(), outputs.outcomes()).print(err);
             err.flush();

@@ -20,6 +20,8 @@ public final class ComparisonReport {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String BASELINE_COLOUR = "#9aa0a6";
     private static final String CANDIDATE_COLOUR = "#1a73e8";
+    /** Rows per sampled user in the HTML table: enough to see the pattern, short enough to scroll past. */
+    private static final int DIFFERENCES_PER_USER = 8;
 
     private ComparisonReport() {}
 
@@ -112,9 +114,13 @@ public final class ComparisonReport {
             h.append("<p>A sample of ").append(u.sample().size()).append(" of them, with the triggers that differ:</p>\n")
                     .append("<table id=\"sample\"><tr><th class=\"l\">user</th><th class=\"l\">rule</th><th class=\"l\">fire time</th><th class=\"l\">sent only by</th></tr>\n");
             u.sample().forEach((user, diffs) -> {
-                for (Comparison.Difference d : diffs) {
+                for (Comparison.Difference d : diffs.subList(0, Math.min(diffs.size(), DIFFERENCES_PER_USER))) {
                     h.append("<tr><td class=\"l\">").append(esc(user)).append("</td><td class=\"l\">").append(esc(d.ruleId()))
                             .append("</td><td class=\"l\">").append(d.fireTime()).append("</td><td class=\"l\">").append(d.side()).append("</td></tr>\n");
+                }
+                if (diffs.size() > DIFFERENCES_PER_USER) {
+                    h.append("<tr><td class=\"l\">").append(esc(user)).append("</td><td class=\"l\" colspan=\"3\">and ")
+                            .append(diffs.size() - DIFFERENCES_PER_USER).append(" more (all of them in --json)</td></tr>\n");
                 }
             });
             h.append("</table>\n");
