@@ -37,9 +37,18 @@ public final class ErasureCompaction implements ConfigurableRocksDBOptionsFactor
         return this;
     }
 
+    /**
+     * RocksDB's MANIFEST keeps, for every SST file it ever added, the file's smallest and largest key — a user id
+     * when that user's key was at a file's edge — until the MANIFEST is rolled over, which by default happens at
+     * 1 GB, that is never; and every checkpoint uploads the MANIFEST as it is. Rolled at this size, a new MANIFEST
+     * starts from the live files only, so the boundary keys of files compaction has rewritten go with the old one.
+     * A roll writes the list of live files (a few KB even for a large state) once per flush or compaction at most.
+     */
+    static final long MANIFEST_ROLL_BYTES = 4 * 1024;
+
     @Override
     public DBOptions createDBOptions(DBOptions currentOptions, Collection<AutoCloseable> handlesToClose) {
-        return currentOptions;
+        return currentOptions.setMaxManifestFileSize(MANIFEST_ROLL_BYTES);
     }
 
     @Override
