@@ -15,6 +15,8 @@ import java.util.List;
 public record Goal(List<String> events, Duration within) implements Serializable {
     /** What an outcome window waits for when a rule does not say: any active event within 48 hours. */
     public static final Duration DEFAULT_WITHIN = Duration.ofHours(48);
+    /** Goal event types per rule at most: every open window keeps them in the user's state. */
+    public static final int MAX_EVENTS = 16;
 
     public Goal {
         events = List.copyOf(events);

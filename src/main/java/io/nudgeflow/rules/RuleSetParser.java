@@ -367,6 +367,10 @@ public final class RuleSetParser {
         if (types.isEmpty()) {
             throw error(g + "/events", ruleId, "events", "must list at least one event type, or be 'active'");
         }
+        if (types.size() > Goal.MAX_EVENTS) {
+            // each open window keeps its goal's types in the user's state: the list bounds the record
+            throw error(g + "/events", ruleId, "events", "must list at most " + Goal.MAX_EVENTS + " event types");
+        }
         return new Goal(new ArrayList<>(new LinkedHashSet<>(types)), within);
     }
 

@@ -258,6 +258,9 @@ class RuleSetParserTest {
                 .hasMessage("r.yaml:10: rule 'r', field 'goal': must be 'active', 'off' or {events: [...] | active, within: DURATION}");
         assertThatThrownBy(() -> goal.apply("{events: [], within: 2h}"))
                 .hasMessage("r.yaml:10: rule 'r', field 'events': must list at least one event type, or be 'active'");
+        assertThatThrownBy(() -> goal.apply("{events: [" + String.join(", ", java.util.stream.IntStream.range(0, 17)
+                .mapToObj(i -> "event_" + i).toList()) + "]}"))
+                .hasMessage("r.yaml:10: rule 'r', field 'events': must list at most 16 event types");
         assertThatThrownBy(() -> goal.apply("{events: [purchase], within: 0s}"))
                 .hasMessage("r.yaml:10: rule 'r', field 'within': must be positive");
         assertThatThrownBy(() -> goal.apply("{event: purchase}"))
