@@ -3,7 +3,6 @@ package io.nudgeflow.cli;
 import io.nudgeflow.domain.RulesTimeline;
 import io.nudgeflow.explain.UserTimeline;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.OptionalLong;
@@ -38,10 +37,6 @@ public final class ExplainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         RulesTimeline timeline = rules.timeline(err);
         if (timeline == null) {
-            return 2;
-        }
-        if (!Files.isRegularFile(events)) {
-            err.println("Events file not found: " + events);
             return 2;
         }
         OptionalLong until = this.until.millis(events, err);

@@ -16,9 +16,13 @@ final class UntilOption {
 
     /**
      * The instant in epoch ms ({@code Long.MIN_VALUE} for an input without a single event), or empty after saying on
-     * {@code err} that it is not an ISO instant.
+     * {@code err} that the events file is missing or {@code --until} is not an ISO instant.
      */
     OptionalLong millis(Path events, PrintWriter err) throws IOException {
+        if (!java.nio.file.Files.isRegularFile(events)) {
+            err.println("Events file not found: " + events);
+            return OptionalLong.empty();
+        }
         if (until == null) {
             return OptionalLong.of(ReplayJob.largestEventTime(events).orElse(Long.MIN_VALUE));
         }
