@@ -68,6 +68,7 @@ class RandomRulesPropertyTest {
         };
         UserState s = null;
         int mostWaiting = 0;
+        int mostOpen = 0;
         long t = pickTime(random);
         boolean live = random.nextBoolean();
         for (int i = 0; i < events; i++) {
@@ -91,9 +92,12 @@ class RandomRulesPropertyTest {
             assertThat(bytes.length).as("state after %d events", i + 1).isLessThanOrEqualTo(MAX_STATE_BYTES);
             assertThat(UserStateCodec.encode(UserStateCodec.decode(bytes))).isEqualTo(bytes);
             assertThat(s.deferredTriggers()).hasSizeLessThanOrEqualTo(32);
+            assertThat(s.openOutcomes()).hasSizeLessThanOrEqualTo(UserState.MAX_OPEN_OUTCOMES);
+            mostOpen = Math.max(mostOpen, s.openOutcomes().size());
             mostWaiting = Math.max(mostWaiting, s.deferredTriggers().size());
         }
         Statistics.label("most triggers waiting").collect(mostWaiting == 0 ? "0" : mostWaiting < 4 ? "1-3" : "4+");
+        Statistics.label("most outcome windows open").collect(mostOpen == 0 ? "0" : mostOpen < UserState.MAX_OPEN_OUTCOMES ? "1-15" : "16");
     }
 
     /** Mostly near each other, now and then decades apart, always inside the accepted range. */
@@ -165,7 +169,9 @@ class RandomRulesPropertyTest {
                 .append(", staleness: ").append(duration(random)).append("}\n");
         y.append("rules:\n");
         if (flood) {
-            y.append("  - {id: flood_nudge, kind: NUDGE, type: on_event, event: c}\n");
+            // its outcome windows, one per trigger, long enough to pile up to their bound
+            y.append("  - {id: flood_nudge, kind: NUDGE, type: on_event, event: c")
+                    .append(random.nextBoolean() ? ", goal: {events: [b], within: 3650d}" : "").append("}\n");
         }
         int n = 1 + random.nextInt(12);
         for (int i = 0; i < n; i++) {
@@ -192,6 +198,16 @@ class RandomRulesPropertyTest {
             }
             if (random.nextInt(4) == 0) {
                 y.append(", cooldown: ").append(duration(random));
+            }
+            switch (random.nextInt(5)) { // else the type's default goal
+                case 0 -> y.append(", goal: off");
+                case 1 -> y.append(", goal: active");
+                case 2 -> y.append(", goal: {events: [").append(pick(random, "a", "b, c", "d, a, b")).append("], within: ")
+                        .append(duration(random)).append("}");
+                case 3 -> y.append(", goal: {events: active, within: ").append(duration(random))
+                        .append("}, experiment: {id: x").append(i).append(", holdout: ").append(pick(random, "0", "0.5", "0.99"))
+                        .append(", variants: [{name: v1}, {name: v2, weight: 3}]}");
+                default -> { }
             }
             y.append("}\n");
         }
