@@ -39,9 +39,13 @@ public record Comparison(String baselineVersion, String candidateVersion, Instan
         }
     }
 
-    public record RuleRow(String ruleId, Side baseline, Side candidate) {
+    /**
+     * @param usersGaining users with a trigger of this rule (rule and fire time) that only the candidate sends
+     * @param usersLosing users with one that only the baseline sends
+     */
+    public record RuleRow(String ruleId, Side baseline, Side candidate, long usersGaining, long usersLosing) {
         public boolean differs() {
-            return !baseline.equals(candidate);
+            return !baseline.equals(candidate) || usersGaining + usersLosing > 0;
         }
     }
 
@@ -75,14 +79,18 @@ public record Comparison(String baselineVersion, String candidateVersion, Instan
         Map<String, long[]> cOutcomes = outcomesByRule(candidate.outcomes());
         bOutcomes.keySet().forEach(ruleIds::add);
         cOutcomes.keySet().forEach(ruleIds::add);
+        Map<String, long[]> gainLoss = new HashMap<>();
+        UserChanges users = userChanges(bSent, cSent, gainLoss);
         List<RuleRow> rows = new ArrayList<>();
         for (String rule : ruleIds) {
-            rows.add(new RuleRow(rule, side(rule, bSent, bSuppressed, bOutcomes), side(rule, cSent, cSuppressed, cOutcomes)));
+            long[] gl = gainLoss.getOrDefault(rule, new long[2]);
+            rows.add(new RuleRow(rule, side(rule, bSent, bSuppressed, bOutcomes), side(rule, cSent, cSuppressed, cOutcomes),
+                    gl[0], gl[1]));
         }
         Map<String, Map<LocalDate, long[]>> perDay = new TreeMap<>();
         count(perDay, bSent, 0);
         count(perDay, cSent, 1);
-        return new Comparison(baselineVersion, candidateVersion, until, rows, userChanges(bSent, cSent), perDay,
+        return new Comparison(baselineVersion, candidateVersion, until, rows, users, perDay,
                 new Cap(capped(bSuppressed).size(), capped(cSuppressed).size(), users(capped(bSuppressed)),
                         users(capped(cSuppressed))));
     }
@@ -123,7 +131,8 @@ public record Comparison(String baselineVersion, String candidateVersion, Instan
         return byRule;
     }
 
-    private static UserChanges userChanges(List<Line> baseline, List<Line> candidate) {
+    /** @param gainLoss filled per rule: {users gaining a trigger of it, users losing one} */
+    private static UserChanges userChanges(List<Line> baseline, List<Line> candidate, Map<String, long[]> gainLoss) {
         Map<String, Set<Difference>> b = byUser(baseline, "baseline");
         Map<String, Set<Difference>> c = byUser(candidate, "candidate");
         Set<String> users = new TreeSet<>(b.keySet());
@@ -142,6 +151,8 @@ public record Comparison(String baselineVersion, String candidateVersion, Instan
             if (onlyB.isEmpty() && onlyC.isEmpty()) {
                 continue;
             }
+            onlyC.stream().map(Difference::ruleId).distinct().forEach(r -> gainLoss.computeIfAbsent(r, k -> new long[2])[0]++);
+            onlyB.stream().map(Difference::ruleId).distinct().forEach(r -> gainLoss.computeIfAbsent(r, k -> new long[2])[1]++);
             if (onlyB.isEmpty()) {
                 gained++;
             } else if (onlyC.isEmpty()) {

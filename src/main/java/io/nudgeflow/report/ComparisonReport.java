@@ -36,6 +36,8 @@ public final class ComparisonReport {
             n.put("rule_id", r.ruleId());
             side(n.putObject("baseline"), r.baseline());
             side(n.putObject("candidate"), r.candidate());
+            n.put("users_gaining", r.usersGaining());
+            n.put("users_losing", r.usersLosing());
         }
         ObjectNode users = root.putObject("users");
         users.put("gained", c.users().gained());
@@ -91,18 +93,21 @@ public final class ComparisonReport {
 
         h.append("<h2>Per rule</h2>\n<table id=\"rules\"><tr><th class=\"l\">rule</th><th>sent</th><th>sent (candidate)</th>")
                 .append("<th>change</th><th class=\"l\">suppressed</th><th class=\"l\">suppressed (candidate)</th>")
-                .append("<th>users reached</th><th>users reached (candidate)</th><th>conversion</th><th>conversion (candidate)</th></tr>\n");
+                .append("<th>users reached</th><th>users reached (candidate)</th><th>users gaining</th><th>users losing</th>")
+                .append("<th>conversion</th><th>conversion (candidate)</th></tr>\n");
         for (Comparison.RuleRow r : c.rules()) {
             h.append("<tr").append(r.differs() ? " class=\"differs\"" : "").append(" data-rule=\"").append(esc(r.ruleId()))
                     .append("\"><td class=\"l\">").append(esc(r.ruleId())).append("</td><td>").append(r.baseline().sent())
                     .append("</td><td>").append(r.candidate().sent()).append("</td><td>").append(change(r.baseline().sent(), r.candidate().sent()))
                     .append("</td><td class=\"l\">").append(reasons(r.baseline().suppressed())).append("</td><td class=\"l\">")
                     .append(reasons(r.candidate().suppressed())).append("</td><td>").append(r.baseline().usersReached())
-                    .append("</td><td>").append(r.candidate().usersReached()).append("</td><td>").append(rate(r.baseline()))
+                    .append("</td><td>").append(r.candidate().usersReached()).append("</td><td>").append(r.usersGaining())
+                    .append("</td><td>").append(r.usersLosing()).append("</td><td>").append(rate(r.baseline()))
                     .append("</td><td>").append(rate(r.candidate())).append("</td></tr>\n");
         }
-        h.append("</table>\n<p>Conversion: triggers sent whose goal happened within the rule's window, of those whose window "
-                + "ended by the end of the history (holdout excluded).</p>\n");
+        h.append("</table>\n<p>Users gaining (losing): users with a trigger of the rule, at a fire time, that only the candidate "
+                + "(baseline) sends; a deadline that moves counts in both. Conversion: triggers sent whose goal happened within "
+                + "the rule's window, of those whose window ended by the end of the history (holdout excluded).</p>\n");
 
         Comparison.UserChanges u = c.users();
         h.append("<h2>Users whose triggers change</h2>\n<table id=\"users\"><tr><th class=\"l\">users who</th><th>count</th></tr>")

@@ -61,6 +61,8 @@ class CompareCommandITCase {
         assertThat(after).isGreaterThan(before);
         assertThat(inactive.get("candidate").get("users_reached").asLong())
                 .isGreaterThanOrEqualTo(inactive.get("baseline").get("users_reached").asLong());
+        assertThat(inactive.get("users_gaining").asLong()).isPositive();
+        assertThat(inactive.get("users_gaining").asLong()).isLessThanOrEqualTo(inactive.get("candidate").get("users_reached").asLong());
         JsonNode users = root.get("users");
         assertThat(users.get("gained").asLong() + users.get("changed").asLong()).isPositive();
         // every sampled user differs by an inactive_24h trigger; a rule the change cannot touch is the same on both sides
