@@ -20,11 +20,12 @@ public record OpenOutcome(String triggerId, String ruleId, String variant, Strin
 
     Outcome converted(String userId, long at, String eventId) {
         return new Outcome(triggerId, userId, ruleId, variant, suppressedReason, fireTime, windowEnd, true, at, eventId,
-                Outcome.End.GOAL_REACHED, ruleSetVersion);
+                Outcome.End.GOAL_REACHED, ruleSetVersion, at);
     }
 
-    Outcome notConverted(String userId, Outcome.End end) {
+    /** @param at the user's instant the window closed at */
+    Outcome notConverted(String userId, Outcome.End end, long at) {
         return new Outcome(triggerId, userId, ruleId, variant, suppressedReason, fireTime, windowEnd, false, UserState.NONE,
-                null, end, ruleSetVersion);
+                null, end, ruleSetVersion, at);
     }
 }

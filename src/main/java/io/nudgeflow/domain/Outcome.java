@@ -8,10 +8,12 @@ package io.nudgeflow.domain;
  * @param suppressedReason null (sent; live, also a STALE one, as replay sent it) or HOLDOUT (the control group)
  * @param convertedAt the goal event's time, {@link UserState#NONE} when not converted
  * @param convertingEventId the goal event, or null
+ * @param decidedAt the user's instant at which the window closed: the goal event's time, the window's end, or (closed
+ *     early) the fire time of the trigger that needed its place
  */
 public record Outcome(String triggerId, String userId, String ruleId, String variant, String suppressedReason,
         long fireTime, long windowEnd, boolean converted, long convertedAt, String convertingEventId, End end,
-        String ruleSetVersion) {
+        String ruleSetVersion, long decidedAt) {
 
     /** How the window closed. */
     public enum End {

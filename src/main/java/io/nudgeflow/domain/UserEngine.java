@@ -580,12 +580,12 @@ public final class UserEngine {
                 t.fireTime() + goal.within().toMillis(), t.ruleSetVersion(), goal.events());
         if (window.windowEnd() <= s.clock) {
             // fired at the clock of a late event whose window the user's time has passed already: over at once
-            out.outcome(window.notConverted(t.userId(), Outcome.End.WINDOW_ENDED));
+            out.outcome(window.notConverted(t.userId(), Outcome.End.WINDOW_ENDED, t.fireTime()));
             return;
         }
         OpenOutcome closed = s.openOutcome(window);
         if (closed != null) {
-            out.outcome(closed.notConverted(t.userId(), Outcome.End.TOO_MANY_OPEN));
+            out.outcome(closed.notConverted(t.userId(), Outcome.End.TOO_MANY_OPEN, t.fireTime()));
         }
     }
 
@@ -610,7 +610,7 @@ public final class UserEngine {
             return;
         }
         for (OpenOutcome o : s.closeOutcomes(o -> o.windowEnd() <= at)) {
-            out.outcome(o.notConverted(userId, Outcome.End.WINDOW_ENDED));
+            out.outcome(o.notConverted(userId, Outcome.End.WINDOW_ENDED, o.windowEnd()));
         }
     }
 

@@ -146,7 +146,7 @@ public final class UserTimeline {
                             + Duration.ofMillis(o.timeToConvertMs()).toString().substring(2).toLowerCase()
                             : o.end() == Outcome.End.TOO_MANY_OPEN ? "NOT CONVERTED: closed early, too many windows open"
                                     : "NOT CONVERTED: its goal did not happen by " + Instant.ofEpochMilli(o.windowEnd()));
-            add(o.converted() ? o.convertedAt() : o.windowEnd(), Kind.OUTCOME, text, null, o);
+            add(o.decidedAt(), Kind.OUTCOME, text, null, o);
         }
 
         @Override

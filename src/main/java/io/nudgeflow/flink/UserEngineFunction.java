@@ -276,7 +276,7 @@ public final class UserEngineFunction extends KeyedBroadcastProcessFunction<Stri
                 arm.conversions().inc();
             }
             ctx.output(Descriptors.TRIGGER_OUTCOMES, AvroMapping.toAvro(o, settings.timeMode().emittedAt(ctx.timerService(),
-                    o.converted() ? o.convertedAt() : o.windowEnd())));
+                    o.decidedAt())));
         }
 
         @Override

@@ -47,6 +47,7 @@ class OutcomeTest {
             Outcome o = outcomeOf(f, nudge);
             assertThat(o.converted()).isFalse();
             assertThat(o.end()).isEqualTo(Outcome.End.WINDOW_ENDED);
+            assertThat(o.decidedAt()).isEqualTo(o.windowEnd());
             assertThat(o.timeToConvertMs()).isNull();
             assertThat(o.convertedAt()).isEqualTo(UserState.NONE);
         }
@@ -229,6 +230,10 @@ class OutcomeTest {
             // the five oldest triggers (their windows end first) made room
             assertThat(out.outcomes).extracting(Outcome::fireTime)
                     .containsExactly(MONDAY_10AM, MONDAY_10AM + 1_000, MONDAY_10AM + 2_000, MONDAY_10AM + 3_000, MONDAY_10AM + 4_000);
+            // each closed at the instant of the trigger that needed its place
+            assertThat(out.outcomes).extracting(Outcome::decidedAt)
+                    .containsExactly(MONDAY_10AM + 16_000, MONDAY_10AM + 17_000, MONDAY_10AM + 18_000, MONDAY_10AM + 19_000,
+                            MONDAY_10AM + 20_000);
 
             engine.onEvent(s, new Event("pong", "u", "pong", MONDAY_10AM + 60_000, null, null, Map.of()), UserEngine.NO_WALL_CLOCK, out);
             assertThat(out.outcomes).hasSize(pings).filteredOn(Outcome::converted).hasSize(UserState.MAX_OPEN_OUTCOMES);
