@@ -89,9 +89,14 @@ public final class JsonLines {
 
     /** One top-level field of a JSON line as text; "" when absent or null. */
     public static String field(String jsonLine, String name) {
+        com.fasterxml.jackson.databind.JsonNode node = read(jsonLine).get(name);
+        return node == null || node.isNull() ? "" : node.asText();
+    }
+
+    /** A JSON line this project wrote (replay's outputs), as a tree. */
+    public static com.fasterxml.jackson.databind.JsonNode read(String jsonLine) {
         try {
-            com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(jsonLine).get(name);
-            return node == null || node.isNull() ? "" : node.asText();
+            return JSON.readTree(jsonLine);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,10 +1,8 @@
 package io.nudgeflow.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nudgeflow.io.JsonLines;
 import io.nudgeflow.pipeline.ReplayJob;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -61,7 +59,6 @@ public record Comparison(String baselineVersion, String candidateVersion, Instan
     /** The frequency cap's pressure on each side: triggers it suppressed, and users it capped at least once. */
     public record Cap(long baselineSuppressed, long candidateSuppressed, long baselineUsers, long candidateUsers) {}
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private record Line(String userId, String ruleId, Instant fireTime, String suppressedReason, String variant) {}
 
@@ -81,44 +78,52 @@ public record Comparison(String baselineVersion, String candidateVersion, Instan
         cOutcomes.keySet().forEach(ruleIds::add);
         Map<String, long[]> gainLoss = new HashMap<>();
         UserChanges users = userChanges(bSent, cSent, gainLoss);
+        // each side's lines by rule, once: a rule's row reads its own lines only
+        Map<String, List<Line>> bSentByRule = byRule(bSent);
+        Map<String, List<Line>> cSentByRule = byRule(cSent);
+        Map<String, List<Line>> bSuppressedByRule = byRule(bSuppressed);
+        Map<String, List<Line>> cSuppressedByRule = byRule(cSuppressed);
         List<RuleRow> rows = new ArrayList<>();
         for (String rule : ruleIds) {
             long[] gl = gainLoss.getOrDefault(rule, new long[2]);
-            rows.add(new RuleRow(rule, side(rule, bSent, bSuppressed, bOutcomes), side(rule, cSent, cSuppressed, cOutcomes),
+            rows.add(new RuleRow(rule,
+                    side(bSentByRule.getOrDefault(rule, List.of()), bSuppressedByRule.getOrDefault(rule, List.of()),
+                            bOutcomes.getOrDefault(rule, new long[2])),
+                    side(cSentByRule.getOrDefault(rule, List.of()), cSuppressedByRule.getOrDefault(rule, List.of()),
+                            cOutcomes.getOrDefault(rule, new long[2])),
                     gl[0], gl[1]));
         }
         Map<String, Map<LocalDate, long[]>> perDay = new TreeMap<>();
         count(perDay, bSent, 0);
         count(perDay, cSent, 1);
+        List<Line> bCapped = capped(bSuppressed);
+        List<Line> cCapped = capped(cSuppressed);
         return new Comparison(baselineVersion, candidateVersion, until, rows, users, perDay,
-                new Cap(capped(bSuppressed).size(), capped(cSuppressed).size(), users(capped(bSuppressed)),
-                        users(capped(cSuppressed))));
+                new Cap(bCapped.size(), cCapped.size(), users(bCapped), users(cCapped)));
     }
 
-    private static Side side(String rule, List<Line> sent, List<Line> suppressed, Map<String, long[]> outcomes) {
-        long count = 0;
+    private static Map<String, List<Line>> byRule(List<Line> lines) {
+        Map<String, List<Line>> byRule = new HashMap<>();
+        for (Line l : lines) {
+            byRule.computeIfAbsent(l.ruleId(), r -> new ArrayList<>()).add(l);
+        }
+        return byRule;
+    }
+
+    /** One rule on one side, from that rule's lines and its outcome counts {followed, converted}. */
+    private static Side side(List<Line> sent, List<Line> suppressed, long[] outcomes) {
         Set<String> reached = new HashSet<>();
-        for (Line l : sent) {
-            if (l.ruleId().equals(rule)) {
-                count++;
-                reached.add(l.userId());
-            }
-        }
+        sent.forEach(l -> reached.add(l.userId()));
         Map<String, Long> byReason = new TreeMap<>();
-        for (Line l : suppressed) {
-            if (l.ruleId().equals(rule)) {
-                byReason.merge(l.suppressedReason(), 1L, Long::sum);
-            }
-        }
-        long[] o = outcomes.getOrDefault(rule, new long[2]);
-        return new Side(count, byReason, reached.size(), o[0], o[1]);
+        suppressed.forEach(l -> byReason.merge(l.suppressedReason(), 1L, Long::sum));
+        return new Side(sent.size(), byReason, reached.size(), outcomes[0], outcomes[1]);
     }
 
     /** Outcomes of sent triggers (the holdout is no part of a rule's conversion rate): {followed, converted}. */
     private static Map<String, long[]> outcomesByRule(List<String> outcomes) {
         Map<String, long[]> byRule = new TreeMap<>();
         for (String line : outcomes) {
-            JsonNode n = parse(line);
+            JsonNode n = JsonLines.read(line);
             if (n.path("holdout").asBoolean()) {
                 continue;
             }
@@ -205,7 +210,7 @@ public record Comparison(String baselineVersion, String candidateVersion, Instan
     private static List<Line> lines(List<String> json) {
         List<Line> out = new ArrayList<>(json.size());
         for (String line : json) {
-            JsonNode n = parse(line);
+            JsonNode n = JsonLines.read(line);
             out.add(new Line(n.get("user_id").asText(), n.get("rule_id").asText(), Instant.parse(n.get("fire_time").asText()),
                     n.path("suppressed_reason").isNull() ? null : n.path("suppressed_reason").asText(null),
                     n.path("variant").isNull() ? null : n.path("variant").asText(null)));
@@ -213,13 +218,6 @@ public record Comparison(String baselineVersion, String candidateVersion, Instan
         return out;
     }
 
-    private static JsonNode parse(String line) {
-        try {
-            return JSON.readTree(line);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     /** Whether the candidate decides anything differently. */
     public boolean anyDifference() {

@@ -1,10 +1,8 @@
 package io.nudgeflow.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nudgeflow.io.JsonLines;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +15,6 @@ import java.util.TreeMap;
  * replay (or of the topics): triggers, suppressed triggers and outcomes.
  */
 public final class OutcomeSummary {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** The arm of a rule without an experiment. */
     public static final String NO_EXPERIMENT = "-";
     public static final String HOLDOUT = "holdout";
@@ -54,17 +51,17 @@ public final class OutcomeSummary {
     public static OutcomeSummary of(List<String> triggers, List<String> suppressed, List<String> outcomes) {
         Map<String, Map<String, long[]>> counts = new TreeMap<>();
         for (String line : triggers) {
-            JsonNode t = parse(line);
+            JsonNode t = JsonLines.read(line);
             count(counts, t.get("rule_id").asText(), armOf(t.path("variant"), false))[0]++;
         }
         for (String line : suppressed) {
-            JsonNode t = parse(line);
+            JsonNode t = JsonLines.read(line);
             if (HOLDOUT.equalsIgnoreCase(t.path("suppressed_reason").asText())) {
                 count(counts, t.get("rule_id").asText(), HOLDOUT)[0]++;
             }
         }
         for (String line : outcomes) {
-            JsonNode o = parse(line);
+            JsonNode o = JsonLines.read(line);
             long[] c = count(counts, o.get("rule_id").asText(), armOf(o.path("variant"), o.path("holdout").asBoolean()));
             c[1]++;
             if (o.path("converted").asBoolean()) {
@@ -90,13 +87,6 @@ public final class OutcomeSummary {
         return holdout ? HOLDOUT : variant.isMissingNode() || variant.isNull() ? NO_EXPERIMENT : variant.asText();
     }
 
-    private static JsonNode parse(String line) {
-        try {
-            return JSON.readTree(line);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     /** The table replay prints to stderr. */
     public void print(PrintWriter out) {
